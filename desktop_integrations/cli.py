@@ -1,0 +1,76 @@
+"""The command line: starts the app, or runs a headless subcommand.
+
+Headless subcommands never import Qt; only starting the app does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from desktop_integrations.__about__ import __version__
+
+#: Subcommand name -> (help, function adding its arguments, function running it).
+Command = tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]
+COMMANDS: dict[str, Command] = {}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser for the app and every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="desktop-integrations",
+        description="Manage integrations with third-party services. "
+        "Without a subcommand, opens the desktop app.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        help="folder holding the configuration database "
+        "(default: $DESKTOP_INTEGRATIONS_DATA_DIR or the user data folder)",
+    )
+    parser.add_argument(
+        "--plugins-dir",
+        type=Path,
+        help="folder of plugin modules "
+        "(default: $DESKTOP_INTEGRATIONS_PLUGINS_DIR or 'plugins' in the data folder)",
+    )
+    parser.add_argument(
+        "--safe-mode", action="store_true", help="start without third-party plugins"
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debugging details")
+    if COMMANDS:
+        subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+        for name, (help_text, add_arguments, _run) in COMMANDS.items():
+            add_arguments(subparsers.add_parser(name, help=help_text, description=help_text))
+    return parser
+
+
+def apply_folders(args: argparse.Namespace) -> None:
+    """Make ``--data-dir`` and ``--plugins-dir`` the defaults of this process."""
+    if args.data_dir is not None:
+        os.environ["DESKTOP_INTEGRATIONS_DATA_DIR"] = str(args.data_dir.expanduser().resolve())
+    if args.plugins_dir is not None:
+        os.environ["DESKTOP_INTEGRATIONS_PLUGINS_DIR"] = str(
+            args.plugins_dir.expanduser().resolve()
+        )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    apply_folders(args)
+    command = getattr(args, "command", None)
+    if command is not None:
+        return COMMANDS[command][2](args)
+    from desktop_integrations.app import run
+
+    return run(args, sys.argv[:1])

@@ -1,0 +1,165 @@
+"""IntegrationConfig: one stored configuration of an integration."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from desktop_integrations.integration import Integration
+    from desktop_integrations.manager import IntegrationManager
+    from desktop_integrations.store import DecodedSettings
+
+#: Decodes a stored settings document, decrypting its secrets.
+SettingsDecoder = Callable[[str], "DecodedSettings"]
+
+
+class IntegrationConfig:
+    """A configuration: a name, an enabled flag and settings for one integration.
+
+    Attributes:
+        id: The database ID, or None until first saved.
+        integration_id: The ID of the integration this configures.
+        name: A name the user gives the configuration.
+        enabled: Whether the configuration is in use.
+        extra_data: Free-form JSON-compatible data kept with the configuration.
+        revision: Incremented on every save; detects conflicting edits.
+        time_added: When the configuration was first saved (UTC).
+        last_updated: When it was last saved (UTC); changes on every save.
+        secret_keys: Setting names that are stored encrypted.
+        sealed: Encrypted values that could not be decrypted; kept as stored.
+        problems: Messages about stored data that could not be read.
+    """
+
+    def __init__(
+        self,
+        manager: IntegrationManager,
+        integration_id: str,
+        name: str = "",
+        enabled: bool = True,
+        settings: dict[str, Any] | None = None,
+        extra_data: dict[str, Any] | None = None,
+    ) -> None:
+        self.manager = manager
+        self.id: int | None = None
+        self.integration_id = integration_id
+        self.name = name
+        self.enabled = enabled
+        self._settings: dict[str, Any] | None = dict(settings or {})
+        self._raw_settings: str | None = None
+        self._decoder: SettingsDecoder | None = None
+        self.extra_data: dict[str, Any] = dict(extra_data or {})
+        self.revision = 0
+        self.time_added: datetime | None = None
+        self.last_updated: datetime | None = None
+        self.secret_keys: set[str] = set()
+        self.sealed: dict[str, str] = {}
+        self.problems: list[str] = []
+
+    def set_stored_settings(self, raw: str, decoder: SettingsDecoder) -> None:
+        """Keep the stored settings document, decoded on first access."""
+        self._raw_settings = raw
+        self._decoder = decoder
+        self._settings = None
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        """The integration-specific settings, by setting name."""
+        if self._settings is None:
+            assert self._raw_settings is not None and self._decoder is not None
+            decoded = self._decoder(self._raw_settings)
+            self._settings = decoded.settings
+            self.secret_keys |= decoded.secret_keys
+            self.sealed.update(decoded.sealed)
+            self.problems.extend(decoded.problems)
+            self._raw_settings = None
+        return self._settings
+
+    @settings.setter
+    def settings(self, value: dict[str, Any]) -> None:
+        self._settings = value
+        self._raw_settings = None
+
+    @property
+    def integration(self) -> Integration:
+        """The registered integration instance.
+
+        Raises:
+            IntegrationNotRegisteredError: The integration is not registered
+                (for instance, its plugin was removed).
+        """
+        return self.manager.get_integration(self.integration_id)
+
+    @property
+    def is_available(self) -> bool:
+        """Whether the configuration's integration is registered."""
+        return self.manager.is_registered(self.integration_id)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """Return a setting: the stored value, else the integration's default."""
+        settings = self.settings
+        if key in settings:
+            return settings[key]
+        integration = self.manager.find_integration(self.integration_id)
+        if integration is not None and key in integration.default_settings:
+            return integration.default_settings[key]
+        return default
+
+    def set(self, key: str, value: Any) -> None:
+        """Set a setting. It is stored on the next :meth:`save`."""
+        self.settings[key] = value
+
+    def save(self, *, force: bool = False) -> None:
+        """Store the configuration in one transaction.
+
+        Args:
+            force: Overwrite even if it changed in the database since loaded.
+
+        Raises:
+            ConfigConflictError: It changed in the database since it was loaded.
+            StoreError: The database could not be written.
+        """
+        self.manager.save_config(self, force=force)
+
+    def delete(self) -> None:
+        """Delete the configuration from the database."""
+        self.manager.delete_config(self)
+
+    def copy(self, name: str | None = None) -> IntegrationConfig:
+        """Return an unsaved copy, for instance to duplicate a configuration."""
+        clone = IntegrationConfig(
+            self.manager,
+            self.integration_id,
+            self.name if name is None else name,
+            self.enabled,
+            copy.deepcopy(self.settings),
+            copy.deepcopy(self.extra_data),
+        )
+        clone.secret_keys = set(self.secret_keys)
+        return clone
+
+    def snapshot(self) -> dict[str, Any]:
+        """Return the editable state, for :meth:`restore` after a failed save."""
+        return {
+            "name": self.name,
+            "enabled": self.enabled,
+            "settings": copy.deepcopy(self.settings),
+            "extra_data": copy.deepcopy(self.extra_data),
+        }
+
+    def restore(self, snapshot: dict[str, Any]) -> None:
+        """Put back the state returned by :meth:`snapshot`."""
+        self.name = snapshot["name"]
+        self.enabled = snapshot["enabled"]
+        self.settings = snapshot["settings"]
+        self.extra_data = snapshot["extra_data"]
+
+    def __str__(self) -> str:
+        integration = self.manager.find_integration(self.integration_id)
+        owner = integration.name if integration else f"unavailable: {self.integration_id}"
+        return f"{self.name} ({owner})"
+
+    def __repr__(self) -> str:
+        return f"<IntegrationConfig id={self.id} {self.integration_id!r} {self.name!r}>"

@@ -1,0 +1,171 @@
+"""The Integration base class and the static() helper for its icons."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from importlib import resources
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from desktop_integrations.forms import (
+    BoundConfigForm,
+    IntegrationConfigForm,
+    secret_field_names,
+)
+from desktop_integrations.hooks import Hook
+from desktop_integrations.signals import (
+    integration_disabled,
+    integration_enabled,
+    send_safely,
+)
+
+if TYPE_CHECKING:
+    from desktop_integrations.config import IntegrationConfig
+    from desktop_integrations.manager import IntegrationManager
+
+logger = logging.getLogger(__name__)
+
+#: Plugin modules from plugins folders are imported under this package, so a
+#: plugin cannot shadow a standard or installed module. Default IDs leave it out.
+PLUGIN_PACKAGE = "desktop_integrations_plugins"
+
+
+def qualified_id(cls: type) -> str:
+    """Return ``"<module>.<ClassName>"``, the default ID of an integration or extension.
+
+    For a plugin module loaded from a plugins folder, the module is the
+    plugin's own name.
+    """
+    module = cls.__module__.removeprefix(PLUGIN_PACKAGE + ".")
+    return f"{module}.{cls.__name__}"
+
+
+def static(relpath: str) -> str:
+    """Return the path of a file in the application's ``resources/icons/``."""
+    return str(resources.files("desktop_integrations") / "resources" / "icons" / relpath)
+
+
+class Integration:
+    """Base class of integrations with third-party services.
+
+    There is one instance per registered class, made by the
+    :class:`~desktop_integrations.manager.IntegrationManager`. It is enabled,
+    and :meth:`initialize` called, only while at least one of its
+    configurations is enabled.
+
+    Attributes:
+        integration_id: A unique, stable ID. Defaults to
+            ``"<module>.<ClassName>"``, written onto the class at registration.
+        name: The name shown when listing and configuring integrations.
+        description: A short description shown in listings.
+        default_settings: Default values for configuration settings.
+        config_form_cls: The :class:`IntegrationConfigForm` subclass that
+            declares the configuration form.
+        enabled: Whether the integration is running.
+        hooks: The hooks it registered while enabled.
+        integration_mgr: The manager that registered it.
+    """
+
+    integration_id: ClassVar[str] = ""
+    name: ClassVar[str] = ""
+    description: ClassVar[str] = ""
+    default_settings: ClassVar[Mapping[str, Any]] = {}
+    config_form_cls: ClassVar[type[IntegrationConfigForm]] = IntegrationConfigForm
+
+    def __init__(self, integration_mgr: IntegrationManager) -> None:
+        self.integration_mgr = integration_mgr
+        self.enabled = False
+        self.hooks: set[Hook] = set()
+
+    @property
+    def id(self) -> str:
+        """The integration's ID."""
+        return self.integration_id
+
+    @property
+    def icon_static_urls(self) -> Mapping[str, str]:
+        """Icon file paths by resolution, ``{"1x": path, "2x": path}``."""
+        return {}
+
+    @property
+    def secret_fields(self) -> frozenset[str]:
+        """The names of the settings stored encrypted (``SecretStr`` fields)."""
+        return secret_field_names(self.config_form_cls)
+
+    def initialize(self) -> None:
+        """Start listening to events. Called when the integration is enabled."""
+
+    def shutdown(self) -> None:
+        """Stop. Called when it is disabled, before its hooks are disconnected."""
+
+    def enable_integration(self) -> None:
+        """Enable the integration and call :meth:`initialize`, once."""
+        if self.enabled:
+            return
+        self.enabled = True
+        try:
+            self.initialize()
+        except Exception:
+            logger.exception("Integration %r failed to initialize", self.id)
+            self.shutdown_hooks()
+            self.enabled = False
+            return
+        send_safely(integration_enabled, self)
+
+    def disable_integration(self) -> None:
+        """Call :meth:`shutdown`, disconnect every hook, and disable."""
+        if not self.enabled:
+            return
+        try:
+            self.shutdown()
+        except Exception:
+            logger.exception("Integration %r failed to shut down", self.id)
+        self.shutdown_hooks()
+        self.enabled = False
+        send_safely(integration_disabled, self)
+
+    def shutdown_hooks(self) -> None:
+        """Disable every hook the integration registered."""
+        for hook in list(self.hooks):
+            hook.disable_hook()
+
+    def get_configs(self, **filters: Any) -> list[IntegrationConfig]:
+        """Return this integration's enabled configurations, cached.
+
+        Args:
+            **filters: Attribute values to match (``name``, ``id``...), or
+                ``settings__<key>`` for a setting's value.
+        """
+        return self.integration_mgr.get_integration_configs(
+            self.integration_id, enabled=True, **filters
+        )
+
+    def create_config(self, save: bool = False, **fields: Any) -> IntegrationConfig:
+        """Return a new configuration of this integration.
+
+        Args:
+            save: Store it before returning.
+            **fields: ``name``, ``enabled``, ``settings`` or ``extra_data``.
+        """
+        from desktop_integrations.config import IntegrationConfig
+
+        unknown = set(fields) - {"name", "enabled", "settings", "extra_data"}
+        if unknown:
+            raise TypeError(
+                f"create_config() of {self.id!r} got unknown field(s) {', '.join(sorted(unknown))}"
+            )
+        config = IntegrationConfig(self.integration_mgr, self.integration_id, **fields)
+        if save:
+            config.save()
+        return config
+
+    def build_config_form(
+        self,
+        config: IntegrationConfig | None = None,
+        data: Mapping[str, Any] | None = None,
+    ) -> BoundConfigForm:
+        """Return the configuration form bound to ``config`` and ``data``."""
+        return BoundConfigForm(self, config, data)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.integration_id!r}>"

@@ -1,0 +1,355 @@
+"""IntegrationManager: the registry of integrations and the cache of configurations."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Hashable, Iterable
+from typing import Any
+
+from desktop_integrations.config import IntegrationConfig
+from desktop_integrations.errors import (
+    IntegrationAlreadyRegisteredError,
+    IntegrationError,
+    IntegrationNotRegisteredError,
+    IntegrationRegistrationError,
+)
+from desktop_integrations.forms import IntegrationConfigForm, get_fieldsets
+from desktop_integrations.integration import Integration, qualified_id
+from desktop_integrations.signals import config_deleted, config_saved, send_safely
+from desktop_integrations.store import ConfigStore
+
+logger = logging.getLogger(__name__)
+
+_CONFIG_ATTRIBUTES = frozenset({"id", "integration_id", "name", "enabled", "revision"})
+IntegrationRef = str | type[Integration] | Integration
+
+
+def _describe(cls: type) -> str:
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def _check_declaration(cls: Any) -> None:
+    """Raise IntegrationRegistrationError if ``cls`` is not a valid integration."""
+    if not isinstance(cls, type) or not issubclass(cls, Integration):
+        raise IntegrationRegistrationError(
+            f"Cannot register {cls!r}: it is not an Integration subclass"
+        )
+    where = f"Cannot register {_describe(cls)}"
+    hand_set_id = cls.__dict__.get("integration_id", "")
+    if not isinstance(hand_set_id, str):
+        raise IntegrationRegistrationError(f"{where}: 'integration_id' must be a string")
+    if not isinstance(cls.name, str) or not cls.name.strip():
+        raise IntegrationRegistrationError(f"{where}: 'name' must be a non-empty string")
+    if not isinstance(cls.description, str):
+        raise IntegrationRegistrationError(f"{where}: 'description' must be a string")
+    form_cls = cls.config_form_cls
+    if not isinstance(form_cls, type) or not issubclass(form_cls, IntegrationConfigForm):
+        raise IntegrationRegistrationError(
+            f"{where}: 'config_form_cls' must be an IntegrationConfigForm subclass, "
+            f"not {form_cls!r}"
+        )
+    try:
+        get_fieldsets(form_cls)
+    except IntegrationRegistrationError as e:
+        raise IntegrationRegistrationError(f"{where}: {e}") from e
+    if not isinstance(cls.default_settings, dict):
+        raise IntegrationRegistrationError(f"{where}: 'default_settings' must be a dict")
+    for key, value in cls.default_settings.items():
+        try:
+            json.dumps(value, allow_nan=False)
+        except (TypeError, ValueError) as e:
+            raise IntegrationRegistrationError(
+                f"{where}: default_settings[{key!r}] is not JSON-compatible ({e})"
+            ) from e
+
+
+def _matches(config: IntegrationConfig, filters: dict[str, Any]) -> bool:
+    for key, value in filters.items():
+        if key.startswith("settings__"):
+            if config.get(key.removeprefix("settings__")) != value:
+                return False
+        elif getattr(config, key) != value:
+            return False
+    return True
+
+
+class IntegrationManager:
+    """Registers integration classes and serves their configurations.
+
+    Configurations are cached per integration and kept correct through every
+    save and delete made here. Changes made by another process are picked up
+    by :meth:`check_expired`.
+
+    Args:
+        store: The database of configurations.
+    """
+
+    def __init__(self, store: ConfigStore) -> None:
+        self.store = store
+        self._integrations: dict[str, Integration] = {}
+        self._configs: dict[str, dict[int, IntegrationConfig]] = {}
+        self._all_loaded = False
+        self._results: dict[Hashable, list[IntegrationConfig]] = {}
+        self._generation = store.generation()
+
+    # Registration ----------------------------------------------------------
+
+    def register_integration_class(self, integration_cls: type[Integration]) -> Integration:
+        """Register an integration class and return its one instance.
+
+        The instance is enabled at once if it has an enabled configuration.
+
+        Raises:
+            IntegrationAlreadyRegisteredError: Another integration uses its ID.
+            IntegrationRegistrationError: The declaration is invalid; the
+                message names the class and the field at fault.
+        """
+        _check_declaration(integration_cls)
+        integration_id = integration_cls.__dict__.get("integration_id") or qualified_id(
+            integration_cls
+        )
+        existing = self._integrations.get(integration_id)
+        if existing is not None:
+            raise IntegrationAlreadyRegisteredError(
+                f"Cannot register {_describe(integration_cls)}: the integration ID "
+                f"{integration_id!r} is already used by {_describe(type(existing))}"
+            )
+        integration_cls.integration_id = integration_id
+        integration = integration_cls(self)
+        self._integrations[integration_id] = integration
+        self._refresh_enabled(integration_id)
+        return integration
+
+    def unregister_integration_class(self, integration_cls: type[Integration]) -> None:
+        """Shut an integration down and unregister it. Its configurations stay stored.
+
+        Raises:
+            IntegrationNotRegisteredError: The class is not registered.
+        """
+        integration_id = next(
+            (iid for iid, i in self._integrations.items() if type(i) is integration_cls), None
+        )
+        if integration_id is None:
+            raise IntegrationNotRegisteredError(f"{_describe(integration_cls)} is not registered")
+        integration = self._integrations[integration_id]
+        integration.disable_integration()
+        del self._integrations[integration_id]
+        self._invalidate(integration_id)
+
+    def get_integration(self, integration_id: str) -> Integration:
+        """Return the registered integration with this ID.
+
+        Raises:
+            IntegrationNotRegisteredError: No integration has this ID.
+        """
+        try:
+            return self._integrations[integration_id]
+        except KeyError:
+            raise IntegrationNotRegisteredError(
+                f"No integration with the ID {integration_id!r} is registered"
+            ) from None
+
+    def find_integration(self, integration_id: str) -> Integration | None:
+        """Return the registered integration with this ID, or None."""
+        return self._integrations.get(integration_id)
+
+    def is_registered(self, integration_id: str) -> bool:
+        """Return whether an integration with this ID is registered."""
+        return integration_id in self._integrations
+
+    def get_integrations(self) -> list[Integration]:
+        """Return every registered integration, in registration order."""
+        return list(self._integrations.values())
+
+    def get_integration_classes(self) -> list[type[Integration]]:
+        """Return every registered integration class, in registration order."""
+        return [type(integration) for integration in self._integrations.values()]
+
+    # Configurations ------------------------------------------------------
+
+    def get_integration_configs(
+        self, integration_cls: IntegrationRef | None = None, **filters: Any
+    ) -> list[IntegrationConfig]:
+        """Return stored configurations, enabled and disabled, oldest first.
+
+        Args:
+            integration_cls: An integration class, instance or ID; None for the
+                configurations of every integration, registered or not.
+            **filters: Attribute values to match (``enabled``, ``name``...), or
+                ``settings__<key>`` for a setting's value.
+        """
+        integration_id = self._resolve_id(integration_cls)
+        unknown = [
+            key
+            for key in filters
+            if key not in _CONFIG_ATTRIBUTES and not key.startswith("settings__")
+        ]
+        if unknown:
+            raise TypeError(
+                f"Unknown configuration filter(s) {', '.join(unknown)}: filter on "
+                f"{', '.join(sorted(_CONFIG_ATTRIBUTES))} or settings__<key>"
+            )
+        key = (integration_id, tuple(sorted(filters.items())))
+        try:
+            cached = self._results.get(key)
+        except TypeError:  # an unhashable filter value: answer without caching
+            return [c for c in self._load(integration_id) if _matches(c, filters)]
+        if cached is None:
+            cached = [c for c in self._load(integration_id) if _matches(c, filters)]
+            self._results[key] = cached
+        return list(cached)
+
+    def _resolve_id(self, ref: IntegrationRef | None) -> str | None:
+        if ref is None or isinstance(ref, str):
+            return ref
+        if isinstance(ref, Integration):
+            return ref.integration_id
+        return ref.__dict__.get("integration_id") or qualified_id(ref)
+
+    def _load(self, integration_id: str | None) -> Iterable[IntegrationConfig]:
+        if integration_id is not None:
+            bucket = self._configs.get(integration_id)
+            if bucket is None:
+                configs = self.store.load_configs(self, integration_id)
+                bucket = self._configs[integration_id] = {c.id: c for c in configs if c.id}
+            return bucket.values()
+        if not self._all_loaded:
+            for config in self.store.load_configs(self):
+                bucket = self._configs.setdefault(config.integration_id, {})
+                if config.id not in bucket and config.id is not None:
+                    bucket[config.id] = config
+            self._all_loaded = True
+        return sorted(
+            (c for bucket in self._configs.values() for c in bucket.values()),
+            key=lambda c: c.id or 0,
+        )
+
+    def save_config(self, config: IntegrationConfig, *, force: bool = False) -> None:
+        """Store a configuration and update the caches and lazy enabling.
+
+        Prefer ``config.save()``, which calls this.
+        """
+        if config.manager is not self:
+            raise IntegrationError(f"{config!r} belongs to another IntegrationManager")
+        created = config.id is None
+        integration = self._integrations.get(config.integration_id)
+        secret_keys = config.secret_keys | (
+            integration.secret_fields if integration else frozenset()
+        )
+        self._note_write(self.store.save_config(config, secret_keys, force=force))
+        assert config.id is not None
+        bucket = self._configs.get(config.integration_id)
+        if bucket is None and self._all_loaded:
+            bucket = self._configs[config.integration_id] = {}
+        if bucket is not None:
+            bucket[config.id] = config
+        self._invalidate(config.integration_id)
+        self._refresh_enabled(config.integration_id)
+        send_safely(config_saved, self, config=config, created=created)
+
+    def delete_config(self, config: IntegrationConfig) -> None:
+        """Delete a configuration. Prefer ``config.delete()``, which calls this."""
+        if config.id is None:
+            raise IntegrationError(f"Cannot delete {config.name!r}: it was never saved")
+        self._note_write(self.store.delete_config(config))
+        self._configs.get(config.integration_id, {}).pop(config.id, None)
+        config.id = None
+        config.revision = 0
+        self._invalidate(config.integration_id)
+        self._refresh_enabled(config.integration_id)
+        send_safely(config_deleted, self, config=config)
+
+    def _note_write(self, generation: int) -> None:
+        # Only our own write happened since we last looked: the caches, which
+        # that write updates, stay valid. A bigger jump means another process
+        # wrote too, and check_expired() will notice.
+        if generation == self._generation + 1:
+            self._generation = generation
+
+    def _invalidate(self, integration_id: str) -> None:
+        for key in [k for k in self._results if k[0] in (integration_id, None)]:  # type: ignore[index]
+            del self._results[key]
+
+    def _refresh_enabled(self, integration_id: str, enabled_ids: set[str] | None = None) -> None:
+        """Enable or disable an integration to match its enabled configurations."""
+        integration = self._integrations.get(integration_id)
+        if integration is None:
+            return
+        if enabled_ids is not None:
+            wanted = integration_id in enabled_ids
+        else:
+            wanted = bool(
+                self.store.query(
+                    "SELECT 1 FROM configs WHERE integration_id = ? AND enabled = 1 LIMIT 1",
+                    (integration_id,),
+                )
+            )
+        if wanted:
+            integration.enable_integration()
+        else:
+            integration.disable_integration()
+
+    # Caches --------------------------------------------------------------
+
+    def clear_configs_cache(self, integration: IntegrationRef | None = None) -> None:
+        """Forget the cached configurations of one integration, or of all."""
+        integration_id = self._resolve_id(integration)
+        if integration_id is None:
+            self.clear_all_configs_cache()
+            return
+        self._configs.pop(integration_id, None)
+        self._all_loaded = False
+        self._invalidate(integration_id)
+
+    def clear_all_configs_cache(self) -> None:
+        """Forget every cached configuration."""
+        self._configs.clear()
+        self._results.clear()
+        self._all_loaded = False
+        self._generation = self.store.generation()
+
+    def is_expired(self) -> bool:
+        """Return whether another process changed configurations since cached."""
+        return self.store.generation() != self._generation
+
+    def check_expired(self) -> bool:
+        """Reload from the database if another process changed configurations.
+
+        Returns:
+            Whether the caches were stale and have been cleared.
+        """
+        if not self.is_expired():
+            return False
+        self.clear_all_configs_cache()
+        enabled_ids = self.store.enabled_integration_ids()
+        for integration_id in list(self._integrations):
+            self._refresh_enabled(integration_id, enabled_ids)
+        return True
+
+    def shutdown(self) -> None:
+        """Disable every integration and forget the cached configurations."""
+        for integration in self._integrations.values():
+            integration.disable_integration()
+        self.clear_all_configs_cache()
+
+
+_default_manager: IntegrationManager | None = None
+_default_lock = threading.Lock()
+
+
+def get_integration_manager() -> IntegrationManager:
+    """Return the process-wide manager, created on the default database on first use."""
+    global _default_manager
+    with _default_lock:
+        if _default_manager is None:
+            _default_manager = IntegrationManager(ConfigStore())
+        return _default_manager
+
+
+def set_integration_manager(manager: IntegrationManager | None) -> None:
+    """Make ``manager`` the process-wide manager (None: create one on next use)."""
+    global _default_manager
+    with _default_lock:
+        _default_manager = manager

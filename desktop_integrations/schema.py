@@ -1,0 +1,64 @@
+"""The database schema, as a list of forward migrations.
+
+``PRAGMA user_version`` holds the number of migrations applied. A migration is
+never edited once released: changes are new entries at the end.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: configurations, extension state, the delivery log, and a generation
+    # counter that triggers bump on every configuration change so other
+    # processes can tell their caches are stale.
+    """
+    CREATE TABLE configs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        integration_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        enabled INTEGER NOT NULL DEFAULT 1,
+        settings TEXT NOT NULL DEFAULT '{}',
+        extra_data TEXT NOT NULL DEFAULT '{}',
+        settings_version INTEGER NOT NULL DEFAULT 0,
+        revision INTEGER NOT NULL DEFAULT 1,
+        time_added TEXT NOT NULL,
+        last_updated TEXT NOT NULL
+    );
+    CREATE INDEX configs_by_integration ON configs (integration_id, enabled);
+
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+    INSERT INTO meta (key, value) VALUES ('generation', 0);
+
+    CREATE TRIGGER configs_inserted AFTER INSERT ON configs BEGIN
+        UPDATE meta SET value = value + 1 WHERE key = 'generation';
+    END;
+    CREATE TRIGGER configs_updated AFTER UPDATE ON configs BEGIN
+        UPDATE meta SET value = value + 1 WHERE key = 'generation';
+    END;
+    CREATE TRIGGER configs_deleted AFTER DELETE ON configs BEGIN
+        UPDATE meta SET value = value + 1 WHERE key = 'generation';
+    END;
+
+    CREATE TABLE extensions (
+        extension_id TEXT PRIMARY KEY,
+        enabled INTEGER NOT NULL,
+        state TEXT NOT NULL DEFAULT '{}'
+    );
+
+    CREATE TABLE deliveries (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        config_id INTEGER,
+        integration_id TEXT NOT NULL,
+        config_name TEXT NOT NULL,
+        event_kind TEXT NOT NULL,
+        time TEXT NOT NULL,
+        status TEXT NOT NULL,
+        response TEXT NOT NULL DEFAULT '',
+        duration_ms REAL NOT NULL DEFAULT 0,
+        error TEXT NOT NULL DEFAULT '',
+        attempts INTEGER NOT NULL DEFAULT 1
+    );
+    CREATE INDEX deliveries_by_config ON deliveries (config_id, id);
+    """,
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,46 @@
+"""The application's own signals.
+
+Every signal is a blinker signal sent Django-style, ``send(sender, **kwargs)``:
+
+``config_saved``
+    Sent by the manager after a configuration is committed, with
+    ``config`` and ``created`` (True for a new configuration).
+``config_deleted``
+    Sent after a configuration is deleted, with ``config``.
+``integration_enabled`` / ``integration_disabled``
+    Sent with the integration instance as sender when lazy enabling turns it
+    on or off.
+``event_occurred``
+    Sent by :func:`desktop_integrations.events.emit` with ``event``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from blinker import NamedSignal, Namespace
+
+logger = logging.getLogger(__name__)
+
+_signals = Namespace()
+
+config_saved = _signals.signal("config-saved")
+config_deleted = _signals.signal("config-deleted")
+integration_enabled = _signals.signal("integration-enabled")
+integration_disabled = _signals.signal("integration-disabled")
+event_occurred = _signals.signal("event-occurred")
+
+
+def send_safely(signal: NamedSignal, sender: Any, **kwargs: Any) -> None:
+    """Send ``signal`` to every receiver, logging and containing their errors.
+
+    blinker stops at the first receiver that raises and hands the exception to
+    the sender; the framework's own notifications must reach every receiver and
+    never undo the change they report.
+    """
+    for receiver in signal.receivers_for(sender):
+        try:
+            receiver(sender, **kwargs)
+        except Exception:
+            logger.exception("Receiver %r of signal %r failed", receiver, signal.name)

@@ -1,0 +1,419 @@
+"""ConfigStore: the local SQLite database of configurations."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import SecretStr
+
+from desktop_integrations import paths
+from desktop_integrations.config import IntegrationConfig
+from desktop_integrations.errors import (
+    ConfigConflictError,
+    SchemaTooNewError,
+    StoreError,
+)
+from desktop_integrations.schema import MIGRATIONS, SCHEMA_VERSION
+from desktop_integrations.secrets import FernetBox, SecretBox
+
+if TYPE_CHECKING:
+    from desktop_integrations.manager import IntegrationManager
+
+logger = logging.getLogger(__name__)
+
+#: The key that marks an encrypted value in a stored settings document.
+SECRET_MARK = "$secret"
+_CORRUPTION_CODES = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
+_REASONS = {
+    sqlite3.SQLITE_READONLY: "the database is read-only",
+    sqlite3.SQLITE_FULL: "the disk or the database is full",
+    sqlite3.SQLITE_BUSY: "the database is locked by another program",
+    sqlite3.SQLITE_CANTOPEN: "the database file cannot be opened",
+    sqlite3.SQLITE_IOERR: "the disk could not be read or written",
+    sqlite3.SQLITE_PERM: "permission was denied",
+}
+_CONFIG_COLUMNS = (
+    "id, integration_id, name, enabled, settings, extra_data, revision, time_added, last_updated"
+)
+
+
+def describe_error(error: sqlite3.Error) -> str:
+    """Return a plain-language reason for an SQLite error."""
+    code = getattr(error, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    return _REASONS.get(primary, str(error)) if primary is not None else str(error)
+
+
+@dataclass
+class DecodedSettings:
+    """A stored settings document, decoded.
+
+    Attributes:
+        settings: The settings, secrets decrypted.
+        secret_keys: The names of the settings that were stored encrypted.
+        sealed: Encrypted values that could not be decrypted, kept as stored so
+            that saving the configuration does not lose them.
+        problems: Messages about values that could not be read.
+    """
+
+    settings: dict[str, Any] = field(default_factory=dict)
+    secret_keys: set[str] = field(default_factory=set)
+    sealed: dict[str, str] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+
+def _now_after(previous: datetime | None) -> datetime:
+    now = datetime.now(UTC)
+    if previous is not None and now <= previous:
+        now = previous + timedelta(microseconds=1)
+    return now
+
+
+class ConfigStore:
+    """The SQLite database holding configurations and application state.
+
+    The database runs in WAL mode with full synchronous commits, so a save is
+    durable when it returns. Each write is one transaction. A database that is
+    not SQLite or fails its integrity check is moved aside (never deleted) and
+    a fresh one opened; :attr:`recovered_from` is then the moved file's path.
+
+    Args:
+        path: The database file; by default ``integrations.sqlite3`` in the
+            data folder (see :func:`desktop_integrations.paths.data_dir`).
+        secrets: Encrypts secret settings; by default a :class:`FernetBox`.
+
+    Raises:
+        SchemaTooNewError: The database was written by a newer version.
+        StoreError: The database cannot be opened.
+    """
+
+    def __init__(self, path: str | Path | None = None, *, secrets: SecretBox | None = None) -> None:
+        self.path = Path(path) if path is not None else paths.database_path()
+        self.secrets: SecretBox = secrets or FernetBox()
+        self.recovered_from: Path | None = None
+        self._lock = threading.RLock()
+        self._conn = self._open()
+        self._data_version = -1
+        self._generation = 0
+
+    # Opening and migrating ------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=10)
+        conn.row_factory = sqlite3.Row
+        return conn
+
+    def _open(self) -> sqlite3.Connection:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise StoreError(f"Cannot create the data folder {self.path.parent}: {e}") from e
+        conn = self._connect()
+        try:
+            version = self._check(conn)
+        except sqlite3.DatabaseError as e:
+            conn.close()
+            if getattr(e, "sqlite_errorcode", None) not in _CORRUPTION_CODES:
+                raise StoreError(f"Cannot open {self.path}: {describe_error(e)}") from e
+            self.recovered_from = self._move_aside(str(e))
+            conn = self._connect()
+            version = self._check(conn)
+        if version > SCHEMA_VERSION:
+            conn.close()
+            raise SchemaTooNewError(
+                f"{self.path} was written by a newer version of desktop-integrations "
+                f"(schema {version}; this version reads up to {SCHEMA_VERSION}). "
+                f"It was left untouched: update the application to open it."
+            )
+        self._configure(conn)
+        self._migrate(conn, version)
+        return conn
+
+    def _check(self, conn: sqlite3.Connection) -> int:
+        """Return the schema version; raise DatabaseError if the file is damaged."""
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        result = conn.execute("PRAGMA quick_check").fetchone()[0]
+        if result != "ok":
+            error = sqlite3.DatabaseError(f"integrity check failed: {result}")
+            error.sqlite_errorcode = sqlite3.SQLITE_CORRUPT
+            raise error
+        return version
+
+    def _configure(self, conn: sqlite3.Connection) -> None:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError as e:
+            # A read-only database still opens; saves then fail with a reason.
+            logger.warning("Cannot switch %s to WAL mode: %s", self.path, describe_error(e))
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+
+    def _move_aside(self, reason: str) -> Path:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+        counter = 1
+        while target.exists():
+            counter += 1
+            target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{counter}")
+        self.path.rename(target)
+        for suffix in ("-wal", "-shm"):
+            sibling = self.path.with_name(self.path.name + suffix)
+            if sibling.exists():
+                sibling.rename(target.with_name(target.name + suffix))
+        logger.error("%s was unreadable (%s); moved it to %s", self.path, reason, target)
+        return target
+
+    def _migrate(self, conn: sqlite3.Connection, version: int) -> None:
+        for number in range(version + 1, SCHEMA_VERSION + 1):
+            script = MIGRATIONS[number - 1]
+            try:
+                conn.executescript(
+                    f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;"
+                )
+            except sqlite3.Error as e:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise StoreError(
+                    f"Cannot upgrade {self.path} to schema {number}: {describe_error(e)}"
+                ) from e
+
+    # Transactions ----------------------------------------------------------
+
+    @contextmanager
+    def transaction(self, action: str) -> Iterator[sqlite3.Connection]:
+        """Run a block of writes as one transaction.
+
+        Args:
+            action: What the block does, for the error message ("save X").
+
+        Raises:
+            StoreError: The database could not be written; nothing was changed.
+        """
+        with self._lock:
+            conn = self._conn
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield conn
+                    conn.execute("COMMIT")
+                except BaseException:
+                    if conn.in_transaction:
+                        conn.execute("ROLLBACK")
+                    raise
+            except sqlite3.Error as e:
+                raise StoreError(f"Could not {action}: {describe_error(e)} ({self.path}).") from e
+
+    def query(
+        self, sql: str, params: tuple[Any, ...] | Mapping[str, Any] = ()
+    ) -> list[sqlite3.Row]:
+        """Run a read query and return its rows."""
+        with self._lock:
+            try:
+                return self._conn.execute(sql, params).fetchall()
+            except sqlite3.Error as e:
+                raise StoreError(f"Could not read {self.path}: {describe_error(e)}") from e
+
+    def generation(self) -> int:
+        """A counter that changes whenever any process changes a configuration."""
+        with self._lock:
+            data_version = self._conn.execute("PRAGMA data_version").fetchone()[0]
+            if data_version != self._data_version:
+                self._data_version = data_version
+                row = self._conn.execute("SELECT value FROM meta WHERE key = 'generation'")
+                self._generation = int(row.fetchone()[0])
+            return self._generation
+
+    def close(self) -> None:
+        """Close the database connection."""
+        with self._lock:
+            self._conn.close()
+
+    # Settings encoding -------------------------------------------------------
+
+    def encode_settings(
+        self,
+        settings: Mapping[str, Any],
+        secret_keys: set[str] | frozenset[str],
+        sealed: Mapping[str, str] | None = None,
+    ) -> str:
+        """Return the stored JSON document for ``settings``, secrets encrypted.
+
+        Raises:
+            StoreError: A value is not JSON-compatible.
+        """
+        document: dict[str, Any] = {}
+        for key, value in settings.items():
+            if isinstance(value, SecretStr):
+                value = value.get_secret_value()
+                document[key] = {SECRET_MARK: self.secrets.encrypt(value)} if value else ""
+            elif key in secret_keys and isinstance(value, str) and value:
+                document[key] = {SECRET_MARK: self.secrets.encrypt(value)}
+            else:
+                document[key] = value
+        for key, token in (sealed or {}).items():
+            document.setdefault(key, {SECRET_MARK: token})
+        try:
+            return json.dumps(document, ensure_ascii=False, allow_nan=False)
+        except (TypeError, ValueError) as e:
+            raise StoreError(f"The settings are not JSON-compatible: {e}") from e
+
+    def decode_settings(self, raw: str) -> DecodedSettings:
+        """Decode a stored settings document, decrypting secrets."""
+        decoded = DecodedSettings()
+        try:
+            document = json.loads(raw)
+        except ValueError as e:
+            decoded.problems.append(f"The stored settings could not be read: {e}")
+            return decoded
+        for key, value in document.items():
+            if isinstance(value, dict) and value.keys() == {SECRET_MARK}:
+                decoded.secret_keys.add(key)
+                try:
+                    decoded.settings[key] = self.secrets.decrypt(value[SECRET_MARK])
+                except ValueError as e:
+                    decoded.sealed[key] = value[SECRET_MARK]
+                    decoded.problems.append(
+                        f"The secret setting {key!r} could not be decrypted: {e}."
+                    )
+            else:
+                decoded.settings[key] = value
+        return decoded
+
+    # Configurations -----------------------------------------------------------
+
+    def load_configs(
+        self, manager: IntegrationManager, integration_id: str | None = None
+    ) -> list[IntegrationConfig]:
+        """Load configurations, of one integration or of all, oldest first."""
+        if integration_id is None:
+            rows = self.query(f"SELECT {_CONFIG_COLUMNS} FROM configs ORDER BY id")
+        else:
+            rows = self.query(
+                f"SELECT {_CONFIG_COLUMNS} FROM configs WHERE integration_id = ? ORDER BY id",
+                (integration_id,),
+            )
+        return [self._config_from_row(manager, row) for row in rows]
+
+    def _config_from_row(self, manager: IntegrationManager, row: sqlite3.Row) -> IntegrationConfig:
+        config = IntegrationConfig(
+            manager, row["integration_id"], row["name"], bool(row["enabled"])
+        )
+        config.id = row["id"]
+        config.revision = row["revision"]
+        config.time_added = datetime.fromisoformat(row["time_added"])
+        config.last_updated = datetime.fromisoformat(row["last_updated"])
+        config.set_stored_settings(row["settings"], self.decode_settings)
+        try:
+            config.extra_data = json.loads(row["extra_data"])
+        except ValueError:
+            config.problems.append("The stored extra data could not be read.")
+        return config
+
+    def enabled_integration_ids(self) -> set[str]:
+        """Return the IDs of integrations with at least one enabled configuration."""
+        rows = self.query("SELECT DISTINCT integration_id FROM configs WHERE enabled = 1")
+        return {row[0] for row in rows}
+
+    def save_config(
+        self,
+        config: IntegrationConfig,
+        secret_keys: frozenset[str] | set[str],
+        *,
+        force: bool = False,
+    ) -> int:
+        """Insert or update a configuration; update it only once committed.
+
+        Returns:
+            The configuration generation after the save.
+
+        Raises:
+            ConfigConflictError: It changed in the database since it was loaded
+                (unless ``force``).
+            StoreError: The database could not be written.
+        """
+        settings = self.encode_settings(config.settings, secret_keys, config.sealed)
+        try:
+            extra_data = json.dumps(config.extra_data, ensure_ascii=False, allow_nan=False)
+        except (TypeError, ValueError) as e:
+            raise StoreError(
+                f"The extra data of {config.name!r} is not JSON-compatible: {e}"
+            ) from e
+        now = _now_after(config.last_updated)
+        stamp = now.isoformat()
+        values = (config.name, int(config.enabled), settings, extra_data)
+        time_added = config.time_added or now
+        with self.transaction(f"save the configuration {config.name!r}") as conn:
+            row = None
+            if config.id is not None:
+                row = conn.execute(
+                    "UPDATE configs SET name = ?, enabled = ?, settings = ?, extra_data = ?,"
+                    " revision = revision + 1, last_updated = ?"
+                    " WHERE id = ? AND (revision = ? OR ?) RETURNING id, revision",
+                    (*values, stamp, config.id, config.revision, force),
+                ).fetchone()
+                if row is None and not force:
+                    raise self._conflict(conn, config)
+            if row is None:
+                row = conn.execute(
+                    "INSERT INTO configs (id, integration_id, name, enabled, settings, extra_data,"
+                    " revision, time_added, last_updated) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)"
+                    " RETURNING id, revision",
+                    (
+                        config.id,
+                        config.integration_id,
+                        *values,
+                        time_added.isoformat(),
+                        stamp,
+                    ),
+                ).fetchone()
+            generation = conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[
+                0
+            ]
+        config.id, config.revision = row["id"], row["revision"]
+        config.time_added, config.last_updated = time_added, now
+        config.secret_keys = set(secret_keys) | {
+            key for key, value in config.settings.items() if isinstance(value, SecretStr)
+        }
+        return int(generation)
+
+    def _conflict(self, conn: sqlite3.Connection, config: IntegrationConfig) -> ConfigConflictError:
+        exists = conn.execute("SELECT 1 FROM configs WHERE id = ?", (config.id,)).fetchone()
+        change = "changed" if exists else "deleted"
+        return ConfigConflictError(
+            f"The configuration {config.name!r} was {change} by another window or process "
+            f"since it was loaded. Reload it, or save again to overwrite."
+        )
+
+    def delete_config(self, config: IntegrationConfig) -> int:
+        """Delete a configuration; return the configuration generation after it."""
+        with self.transaction(f"delete the configuration {config.name!r}") as conn:
+            conn.execute("DELETE FROM configs WHERE id = ?", (config.id,))
+            generation = conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[
+                0
+            ]
+        return int(generation)
+
+    # Extensions ------------------------------------------------------------------
+
+    def extension_enabled(self, extension_id: str) -> bool | None:
+        """Return whether the user enabled an extension, or None if never set."""
+        rows = self.query("SELECT enabled FROM extensions WHERE extension_id = ?", (extension_id,))
+        return bool(rows[0][0]) if rows else None
+
+    def set_extension_enabled(self, extension_id: str, enabled: bool) -> None:
+        """Remember whether an extension is enabled."""
+        with self.transaction(f"save the state of extension {extension_id!r}") as conn:
+            conn.execute(
+                "INSERT INTO extensions (extension_id, enabled) VALUES (?, ?)"
+                " ON CONFLICT (extension_id) DO UPDATE SET enabled = excluded.enabled",
+                (extension_id, int(enabled)),
+            )

@@ -1,0 +1,45 @@
+"""Shared fixtures: every test gets its own data, config and plugins folders."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Never touch the developer's real keyring: secrets go through the key file.
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+
+from desktop_integrations import ConfigStore, IntegrationManager  # noqa: E402
+from desktop_integrations.manager import set_integration_manager  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def isolated_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("DESKTOP_INTEGRATIONS_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("DESKTOP_INTEGRATIONS_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("DESKTOP_INTEGRATIONS_PLUGINS_DIR", str(tmp_path / "plugins"))
+    set_integration_manager(None)
+    yield
+    set_integration_manager(None)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "data" / "integrations.sqlite3"
+
+
+@pytest.fixture
+def store(db_path: Path) -> Iterator[ConfigStore]:
+    store = ConfigStore(db_path)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def manager(store: ConfigStore) -> Iterator[IntegrationManager]:
+    manager = IntegrationManager(store)
+    yield manager
+    manager.shutdown()
