@@ -16,6 +16,7 @@ from desktop_integrations.errors import (
     SchemaTooNewError,
     StoreError,
 )
+from desktop_integrations.extension import Extension, IntegrationHook
 from desktop_integrations.forms import BoundConfigForm, Fieldset, IntegrationConfigForm
 from desktop_integrations.hooks import Hook, SignalHook
 from desktop_integrations.integration import Integration, static
@@ -31,6 +32,7 @@ __all__ = [
     "ConfigConflictError",
     "ConfigStore",
     "ConfigValidationError",
+    "Extension",
     "Fieldset",
     "Hook",
     "Integration",
@@ -38,6 +40,7 @@ __all__ = [
     "IntegrationConfig",
     "IntegrationConfigForm",
     "IntegrationError",
+    "IntegrationHook",
     "IntegrationManager",
     "IntegrationNotRegisteredError",
     "IntegrationRegistrationError",

@@ -9,14 +9,11 @@ import argparse
 import logging
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from desktop_integrations.__about__ import __version__
-
-#: Subcommand name -> (help, function adding its arguments, function running it).
-Command = tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]
-COMMANDS: dict[str, Command] = {}
+from desktop_integrations.commands import COMMANDS
 
 
 def build_parser() -> argparse.ArgumentParser:
