@@ -12,8 +12,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Never touch the developer's real keyring: secrets go through the key file.
 os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 
-from desktop_integrations import ConfigStore, IntegrationManager  # noqa: E402
-from desktop_integrations.manager import set_integration_manager  # noqa: E402
+from desktop_integrations import ConfigStore, IntegrationManager
+from desktop_integrations.manager import set_integration_manager
 
 
 @pytest.fixture(autouse=True)
