@@ -28,9 +28,6 @@ class IntegrationConfig:
         revision: Incremented on every save; detects conflicting edits.
         time_added: When the configuration was first saved (UTC).
         last_updated: When it was last saved (UTC); changes on every save.
-        secret_keys: Setting names that are stored encrypted.
-        sealed: Encrypted values that could not be decrypted; kept as stored.
-        problems: Messages about stored data that could not be read.
     """
 
     def __init__(
@@ -54,9 +51,9 @@ class IntegrationConfig:
         self.revision = 0
         self.time_added: datetime | None = None
         self.last_updated: datetime | None = None
-        self.secret_keys: set[str] = set()
-        self.sealed: dict[str, str] = {}
-        self.problems: list[str] = []
+        self._secret_keys: set[str] = set()
+        self._sealed: dict[str, str] = {}
+        self._problems: list[str] = []
 
     def set_stored_settings(self, raw: str, decoder: SettingsDecoder) -> None:
         """Keep the stored settings document, decoded on first access."""
@@ -71,9 +68,9 @@ class IntegrationConfig:
             assert self._raw_settings is not None and self._decoder is not None
             decoded = self._decoder(self._raw_settings)
             self._settings = decoded.settings
-            self.secret_keys |= decoded.secret_keys
-            self.sealed.update(decoded.sealed)
-            self.problems.extend(decoded.problems)
+            self._secret_keys |= decoded.secret_keys
+            self._sealed.update(decoded.sealed)
+            self._problems.extend(decoded.problems)
             self._raw_settings = None
         return self._settings
 
@@ -81,6 +78,30 @@ class IntegrationConfig:
     def settings(self, value: dict[str, Any]) -> None:
         self._settings = value
         self._raw_settings = None
+
+    # Decoding the stored settings is what reveals these, so they decode first.
+
+    @property
+    def secret_keys(self) -> set[str]:
+        """Setting names that are stored encrypted."""
+        _ = self.settings
+        return self._secret_keys
+
+    @secret_keys.setter
+    def secret_keys(self, value: set[str]) -> None:
+        self._secret_keys = value
+
+    @property
+    def sealed(self) -> dict[str, str]:
+        """Encrypted values that could not be decrypted, kept as stored."""
+        _ = self.settings
+        return self._sealed
+
+    @property
+    def problems(self) -> list[str]:
+        """Messages about stored data that could not be read."""
+        _ = self.settings
+        return self._problems
 
     @property
     def integration(self) -> Integration:
@@ -160,6 +181,18 @@ class IntegrationConfig:
         integration = self.manager.find_integration(self.integration_id)
         owner = integration.name if integration else f"unavailable: {self.integration_id}"
         return f"{self.name} ({owner})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, IntegrationConfig):
+            return NotImplemented
+        if self.id is None or other.id is None:
+            return self is other
+        return self.id == other.id and self.manager.store.path == other.manager.store.path
+
+    def __hash__(self) -> int:
+        if self.id is None:
+            raise TypeError("An unsaved IntegrationConfig is unhashable")
+        return hash(self.id)
 
     def __repr__(self) -> str:
         return f"<IntegrationConfig id={self.id} {self.integration_id!r} {self.name!r}>"

@@ -70,7 +70,9 @@ class IntegrationConfigForm(BaseModel):
     ``Meta`` class whose ``fieldsets`` follows Django admin's format.
     """
 
-    model_config = ConfigDict(extra="ignore", validate_default=False)
+    # ignored_types: a nested ``Meta`` is options, never a field, however the
+    # class is built.
+    model_config = ConfigDict(extra="ignore", ignored_types=(type,))
 
     name: str = Field(title="Name", description="A name for this configuration.")
     enabled: bool = Field(default=True, title="Enable this integration")

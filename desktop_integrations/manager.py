@@ -305,10 +305,13 @@ class IntegrationManager:
 
     def clear_all_configs_cache(self) -> None:
         """Forget every cached configuration."""
+        self._forget_configs()
+        self._generation = self.store.generation()
+
+    def _forget_configs(self) -> None:
         self._configs.clear()
         self._results.clear()
         self._all_loaded = False
-        self._generation = self.store.generation()
 
     def is_expired(self) -> bool:
         """Return whether another process changed configurations since cached."""
@@ -332,7 +335,7 @@ class IntegrationManager:
         """Disable every integration and forget the cached configurations."""
         for integration in self._integrations.values():
             integration.disable_integration()
-        self.clear_all_configs_cache()
+        self._forget_configs()
 
 
 _default_manager: IntegrationManager | None = None

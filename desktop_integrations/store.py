@@ -102,8 +102,6 @@ class ConfigStore:
         self.recovered_from: Path | None = None
         self._lock = threading.RLock()
         self._conn = self._open()
-        self._data_version = -1
-        self._generation = 0
 
     # Opening and migrating ------------------------------------------------
 
@@ -224,13 +222,8 @@ class ConfigStore:
 
     def generation(self) -> int:
         """A counter that changes whenever any process changes a configuration."""
-        with self._lock:
-            data_version = self._conn.execute("PRAGMA data_version").fetchone()[0]
-            if data_version != self._data_version:
-                self._data_version = data_version
-                row = self._conn.execute("SELECT value FROM meta WHERE key = 'generation'")
-                self._generation = int(row.fetchone()[0])
-            return self._generation
+        rows = self.query("SELECT value FROM meta WHERE key = 'generation'")
+        return int(rows[0][0])
 
     def close(self) -> None:
         """Close the database connection."""
@@ -315,6 +308,7 @@ class ConfigStore:
         try:
             config.extra_data = json.loads(row["extra_data"])
         except ValueError:
+            config.extra_data = {}
             config.problems.append("The stored extra data could not be read.")
         return config
 

@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+from blinker import Signal
+
+from desktop_integrations import ConfigStore, Integration, IntegrationManager, SignalHook
+from desktop_integrations.signals import integration_disabled, integration_enabled
+
+ping = Signal()
+
+
+class Counting(Integration):
+    name = "Counting"
+    initialized = 0
+    shut_down = 0
+    heard: list[str]
+
+    def initialize(self) -> None:
+        type(self).initialized += 1
+        self.heard = []
+        SignalHook(self, ping, self._on_ping)
+
+    def shutdown(self) -> None:
+        type(self).shut_down += 1
+
+    def _on_ping(self, sender: object, **kwargs: object) -> None:
+        self.heard.append(str(kwargs["word"]))
+
+
+def reset() -> None:
+    Counting.initialized = Counting.shut_down = 0
+
+
+def test_enabled_only_while_an_enabled_config_exists(manager: IntegrationManager) -> None:
+    reset()
+    integration = manager.register_integration_class(Counting)
+    assert not integration.enabled
+    assert Counting.initialized == 0
+
+    first = integration.create_config(save=True, name="first")
+    assert integration.enabled
+    second = integration.create_config(save=True, name="second")
+    assert Counting.initialized == 1
+
+    first.enabled = False
+    first.save()
+    assert integration.enabled
+    second.delete()
+    assert not integration.enabled
+    assert Counting.shut_down == 1
+    assert integration.hooks == set()
+
+    ping.send(None, word="unheard")
+    assert integration.heard == []
+
+
+def test_disabled_configs_alone_do_not_enable(manager: IntegrationManager) -> None:
+    reset()
+    integration = manager.register_integration_class(Counting)
+    integration.create_config(save=True, name="off", enabled=False)
+    assert not integration.enabled
+    assert Counting.initialized == 0
+
+
+def test_enabled_at_registration_when_configs_exist(manager: IntegrationManager) -> None:
+    reset()
+    manager.register_integration_class(Counting).create_config(save=True, name="on")
+    manager.unregister_integration_class(Counting)
+    assert Counting.shut_down == 1
+    again = manager.register_integration_class(Counting)
+    assert again.enabled
+    ping.send(None, word="hello")
+    assert again.heard == ["hello"]
+
+
+def test_enable_and_disable_signals(manager: IntegrationManager) -> None:
+    reset()
+    events: list[str] = []
+
+    def on_enabled(sender: Integration) -> None:
+        events.append(f"enabled {sender.name}")
+
+    def on_disabled(sender: Integration) -> None:
+        events.append(f"disabled {sender.name}")
+
+    integration_enabled.connect(on_enabled)
+    integration_disabled.connect(on_disabled)
+    try:
+        integration = manager.register_integration_class(Counting)
+        config = integration.create_config(save=True, name="x")
+        config.delete()
+    finally:
+        integration_enabled.disconnect(on_enabled)
+        integration_disabled.disconnect(on_disabled)
+    assert events == ["enabled Counting", "disabled Counting"]
+
+
+def test_another_process_enabling_is_applied_on_check_expired(
+    manager: IntegrationManager, db_path: object
+) -> None:
+    reset()
+    integration = manager.register_integration_class(Counting)
+    other = IntegrationManager(ConfigStore(db_path))  # type: ignore[arg-type]
+    config = other.register_integration_class(Counting).create_config(save=True, name="x")
+    assert not integration.enabled
+    manager.check_expired()
+    assert integration.enabled
+    config.delete()
+    manager.check_expired()
+    assert not integration.enabled
+    other.shutdown()
+    other.store.close()
+
+
+def test_initialize_failure_is_contained(manager: IntegrationManager) -> None:
+    class Fragile(Integration):
+        name = "Fragile"
+
+        def initialize(self) -> None:
+            SignalHook(self, ping, lambda sender, **kw: None)
+            raise RuntimeError("cannot start")
+
+    integration = manager.register_integration_class(Fragile)
+    config = integration.create_config(save=True, name="x")
+    assert config.id is not None
+    assert not integration.enabled
+    assert integration.hooks == set()
+
+
+def test_manager_shutdown_disables_everything(manager: IntegrationManager) -> None:
+    reset()
+    integration = manager.register_integration_class(Counting)
+    integration.create_config(save=True, name="x")
+    manager.shutdown()
+    assert not integration.enabled
+    assert Counting.shut_down == 1
