@@ -1,0 +1,65 @@
+"""Data folders for the UI benchmarks: a database with N stored configurations."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+from timing import child_env
+
+#: Built-in integration IDs the stored configurations belong to, with settings.
+BUILTINS = {
+    "builtin.webhook": lambda n: {"url": f"https://hooks.example.com/{n}", "headers": {}},
+    "builtin.slack": lambda n: {
+        "webhook_url": f"https://hooks.slack.example/{n}",
+        "channel": f"#team-{n % 97}",
+        "username": "bot",
+    },
+    "builtin.discord": lambda n: {"webhook_url": f"https://discord.example/{n}", "username": "b"},
+    "builtin.logfile": lambda n: {"path": f"/var/log/events-{n}.jsonl"},
+    "builtin.msteams": lambda n: {"webhook_url": f"https://teams.example/{n}"},
+}
+NAMES = ("Deploys", "Alerts", "Releases", "Nightly builds", "Reviews", "Support", "Billing")
+
+
+def config_name(n: int) -> str:
+    """The name of the n-th stored configuration (also the filter benchmark's strings)."""
+    return f"{NAMES[n % len(NAMES)]} {n:06d}"
+
+
+def make_data_dir(folder: Path, count: int) -> Path:
+    """Create ``folder`` holding a database with ``count`` configurations; return it."""
+    from desktop_integrations.paths import database_path
+    from desktop_integrations.store import ConfigStore
+
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "plugins").mkdir(exist_ok=True)
+    store = ConfigStore(database_path(folder))
+    ids = list(BUILTINS)
+    stamp = datetime.now(UTC).isoformat()
+    rows = []
+    for n in range(count):
+        integration_id = ids[n % len(ids)]
+        settings = json.dumps(BUILTINS[integration_id](n))
+        rows.append((integration_id, config_name(n), int(n % 10 != 0), settings, stamp, stamp))
+    with store.transaction(f"store {count} benchmark configurations") as conn:
+        conn.executemany(
+            "INSERT INTO configs (integration_id, name, enabled, settings, extra_data,"
+            " revision, time_added, last_updated) VALUES (?, ?, ?, ?, '{}', 1, ?, ?)",
+            rows,
+        )
+    store.close()
+    return folder
+
+
+def app_env(folder: Path) -> dict[str, str]:
+    """Environment for a child that opens the app on ``folder`` and nothing of the user's."""
+    return child_env(
+        {
+            "DESKTOP_INTEGRATIONS_DATA_DIR": str(folder),
+            "DESKTOP_INTEGRATIONS_CONFIG_DIR": str(folder / "config"),
+            "DESKTOP_INTEGRATIONS_PLUGINS_DIR": str(folder / "plugins"),
+            "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+        }
+    )

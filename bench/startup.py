@@ -1,0 +1,77 @@
+"""Benchmark 2: launch to first painted main window, project vs a bare PySide6 program.
+
+Whole-process wall time (from just before the parent launches the child to
+the end of the child's first paint) and peak RSS (``ru_maxrss`` from
+``wait4``), offscreen, built-in plugins, 1,000 stored configurations; the
+bare program shows a QListView of 1,000 rows.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from fixtures import app_env, make_data_dir
+from timing import BENCH_DIR, ROOT, Row, alternate, fmt_time, run_child
+
+CONFIGS = 1000
+LIMIT = 1.5
+
+
+def _side(argv: list[str], env: dict[str, str]) -> Callable[[], dict[str, float]]:
+    def run() -> dict[str, float]:
+        child = run_child(argv, env)
+        return {"time": child.result["painted_at"] - child.launched_at, "rss": child.max_rss_mib}
+
+    return run
+
+
+def run(
+    quick: bool, rounds: int, progress: Callable[[str], None]
+) -> tuple[list[Row], dict[str, str]]:
+    folder = Path(tempfile.mkdtemp(prefix="bench-startup-"))
+    try:
+        make_data_dir(folder / "data", CONFIGS)
+        env = {**app_env(folder / "data"), "PYTHONPATH": str(BENCH_DIR)}
+        script = str(BENCH_DIR / "startup_child.py")
+        sides = {
+            "project": _side([sys.executable, script, "project"], env),
+            "bare": _side([sys.executable, script, "bare", str(CONFIGS)], env),
+        }
+        # One unmeasured launch of each warms the OS file cache for both alike.
+        for side in sides.values():
+            side()
+        samples = alternate(sides, rounds, lambda text: progress(f"startup: {text}"))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    time_ratio = samples.median("project", "time") / samples.median("bare", "time")
+    rss_ratio = samples.median("project", "rss") / samples.median("bare", "rss")
+    label = f"launch to first painted window, {CONFIGS:,} configurations"
+    if "MainWindow(" not in (ROOT / "desktop_integrations" / "app.py").read_text():
+        label += " (app.py still opens a placeholder window)"
+    rows = [
+        Row(
+            "start-up",
+            f"{label}: wall time",
+            fmt_time(samples.median("project", "time")),
+            f"bare PySide6 {fmt_time(samples.median('bare', 'time'))}",
+            time_ratio,
+            "project/bare",
+            f"<= {LIMIT}",
+            time_ratio <= LIMIT,
+        ),
+        Row(
+            "start-up",
+            f"{label}: peak RSS",
+            f"{samples.median('project', 'rss'):.0f} MiB",
+            f"bare PySide6 {samples.median('bare', 'rss'):.0f} MiB",
+            rss_ratio,
+            "project/bare",
+            f"<= {LIMIT}",
+            rss_ratio <= LIMIT,
+        ),
+    ]
+    return rows, {}

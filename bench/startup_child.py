@@ -1,0 +1,76 @@
+"""A process that opens a main window and exits once it is first painted.
+
+Usage: python bench/startup_child.py bare ROWS | project
+
+``bare`` is a plain PySide6 program: a QMainWindow whose central widget is a
+QListView over ROWS strings. ``project`` starts desktop-integrations the way
+its command does (``cli.main``), on the data folder given in the environment.
+Both report the wall-clock time of the first paint of their main window; the
+parent subtracts its launch time and reads the peak RSS from ``wait4``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
+from timing import emit
+
+
+class FirstPaint(QObject):
+    """Exit the process right after the first paint of any main window's content."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen = False
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if (
+            not self.seen
+            and event.type() == QEvent.Type.Paint
+            and isinstance(watched, QWidget)
+            and isinstance(watched.window(), QMainWindow)
+        ):
+            self.seen = True
+            # Runs once the current paint pass, which draws the whole window, is done.
+            QTimer.singleShot(0, self.done)
+        return False
+
+    def done(self) -> None:
+        emit({"painted_at": time.time()})
+        os._exit(0)
+
+
+def bare(rows: int) -> Any:
+    from fixtures import config_name
+    from PySide6.QtCore import QStringListModel
+    from PySide6.QtWidgets import QListView
+
+    window = QMainWindow()
+    window.setWindowTitle("Integrations")
+    view = QListView()
+    view.setModel(QStringListModel([config_name(n) for n in range(rows)], view))
+    window.setCentralWidget(view)
+    window.resize(720, 480)
+    window.show()
+    return window
+
+
+def main() -> int:
+    app = QApplication(sys.argv[:1])
+    watcher = FirstPaint()
+    app.installEventFilter(watcher)
+    if sys.argv[1] == "bare":
+        window = bare(int(sys.argv[2]))  # noqa: F841  (kept alive until exit)
+        return app.exec()
+    from desktop_integrations.cli import main as cli_main
+
+    return cli_main([])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
