@@ -26,6 +26,8 @@ class IntegrationConfig:
         enabled: Whether the configuration is in use.
         extra_data: Free-form JSON-compatible data kept with the configuration.
         revision: Incremented on every save; detects conflicting edits.
+        settings_version: The integration's ``settings_version`` the settings
+            are laid out in.
         time_added: When the configuration was first saved (UTC).
         last_updated: When it was last saved (UTC); changes on every save.
     """
@@ -49,6 +51,7 @@ class IntegrationConfig:
         self._decoder: SettingsDecoder | None = None
         self.extra_data: dict[str, Any] = dict(extra_data or {})
         self.revision = 0
+        self.settings_version = 0
         self.time_added: datetime | None = None
         self.last_updated: datetime | None = None
         self._secret_keys: set[str] = set()

@@ -72,7 +72,8 @@ class IntegrationConfigForm(BaseModel):
 
     # ignored_types: a nested ``Meta`` is options, never a field, however the
     # class is built.
-    model_config = ConfigDict(extra="ignore", ignored_types=(type,))
+    # allow_inf_nan: stored settings are JSON, which has no NaN or infinity.
+    model_config = ConfigDict(extra="ignore", ignored_types=(type,), allow_inf_nan=False)
 
     name: str = Field(title="Name", description="A name for this configuration.")
     enabled: bool = Field(default=True, title="Enable this integration")
@@ -88,6 +89,10 @@ class IntegrationConfigForm(BaseModel):
         value = value.strip()
         if not value:
             raise PydanticCustomError("blank", "Enter a name for this configuration.")
+        if any(ord(c) < 32 or 0xD800 <= ord(c) <= 0xDFFF for c in value):
+            raise PydanticCustomError(
+                "name_characters", "The name cannot contain control or invalid characters."
+            )
         return value
 
 
@@ -320,6 +325,7 @@ class BoundConfigForm:
             if name not in BASIC_FIELDS:
                 settings[name] = to_setting(value)
         config.settings = settings
+        config.settings_version = self.integration.settings_version
         try:
             config.save(force=force)
         except BaseException:

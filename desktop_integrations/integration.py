@@ -61,6 +61,9 @@ class Integration:
         default_settings: Default values for configuration settings.
         config_form_cls: The :class:`IntegrationConfigForm` subclass that
             declares the configuration form.
+        settings_version: The version of the settings' layout. Raise it when
+            the form changes incompatibly, and convert older settings in
+            :meth:`migrate_settings`.
         enabled: Whether the integration is running.
         hooks: The hooks it registered while enabled.
         integration_mgr: The manager that registered it.
@@ -71,6 +74,7 @@ class Integration:
     description: ClassVar[str] = ""
     default_settings: ClassVar[Mapping[str, Any]] = {}
     config_form_cls: ClassVar[type[IntegrationConfigForm]] = IntegrationConfigForm
+    settings_version: ClassVar[int] = 1
 
     def __init__(self, integration_mgr: IntegrationManager) -> None:
         self.integration_mgr = integration_mgr
@@ -91,6 +95,19 @@ class Integration:
     def secret_fields(self) -> frozenset[str]:
         """The names of the settings stored encrypted (``SecretStr`` fields)."""
         return secret_field_names(self.config_form_cls)
+
+    def migrate_settings(self, from_version: int, settings: dict[str, Any]) -> dict[str, Any]:
+        """Return settings stored at ``from_version`` converted to :attr:`settings_version`.
+
+        Called when a configuration saved by an older version of the
+        integration is loaded. If it raises, the stored settings are left
+        untouched and the configuration is marked with the error.
+
+        Args:
+            from_version: The version the settings were saved at (0 if unknown).
+            settings: A copy of the stored settings, which may be modified.
+        """
+        return settings
 
     def initialize(self) -> None:
         """Start listening to events. Called when the integration is enabled."""
@@ -155,6 +172,7 @@ class Integration:
                 f"create_config() of {self.id!r} got unknown field(s) {', '.join(sorted(unknown))}"
             )
         config = IntegrationConfig(self.integration_mgr, self.integration_id, **fields)
+        config.settings_version = self.settings_version
         if save:
             config.save()
         return config

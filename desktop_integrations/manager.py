@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import threading
@@ -119,6 +120,8 @@ class IntegrationManager:
         integration_cls.integration_id = integration_id
         integration = integration_cls(self)
         self._integrations[integration_id] = integration
+        # Configurations loaded while it was missing were not migrated.
+        self.clear_configs_cache(integration_id)
         self._refresh_enabled(integration_id)
         return integration
 
@@ -214,17 +217,43 @@ class IntegrationManager:
             if bucket is None:
                 configs = self.store.load_configs(self, integration_id)
                 bucket = self._configs[integration_id] = {c.id: c for c in configs if c.id}
+                for config in configs:
+                    self._migrate(config)
             return bucket.values()
         if not self._all_loaded:
             for config in self.store.load_configs(self):
                 bucket = self._configs.setdefault(config.integration_id, {})
                 if config.id not in bucket and config.id is not None:
                     bucket[config.id] = config
+                    self._migrate(config)
             self._all_loaded = True
         return sorted(
             (c for bucket in self._configs.values() for c in bucket.values()),
             key=lambda c: c.id or 0,
         )
+
+    def _migrate(self, config: IntegrationConfig) -> None:
+        """Bring a loaded configuration's settings up to its integration's version.
+
+        The result stays in memory until the configuration is saved; a failure
+        leaves the settings as stored and marks the configuration.
+        """
+        integration = self._integrations.get(config.integration_id)
+        if integration is None or config.settings_version >= integration.settings_version:
+            return
+        old, new = config.settings_version, integration.settings_version
+        try:
+            settings = integration.migrate_settings(old, copy.deepcopy(config.settings))
+            if not isinstance(settings, dict):
+                raise TypeError(f"migrate_settings() returned {type(settings).__name__}, not dict")
+        except Exception as e:
+            logger.exception("Migrating the settings of %r failed", config)
+            config.problems.append(
+                f"The settings could not be migrated from version {old} to {new}: {e}"
+            )
+            return
+        config.settings = settings
+        config.settings_version = new
 
     def save_config(self, config: IntegrationConfig, *, force: bool = False) -> None:
         """Store a configuration and update the caches and lazy enabling.

@@ -42,7 +42,8 @@ _REASONS = {
     sqlite3.SQLITE_PERM: "permission was denied",
 }
 _CONFIG_COLUMNS = (
-    "id, integration_id, name, enabled, settings, extra_data, revision, time_added, last_updated"
+    "id, integration_id, name, enabled, settings, extra_data, settings_version, revision,"
+    " time_added, last_updated"
 )
 
 
@@ -255,7 +256,8 @@ class ConfigStore:
         for key, token in (sealed or {}).items():
             document.setdefault(key, {SECRET_MARK: token})
         try:
-            return json.dumps(document, ensure_ascii=False, allow_nan=False)
+            # ASCII escapes keep any string storable, lone surrogates included.
+            return json.dumps(document, allow_nan=False)
         except (TypeError, ValueError) as e:
             raise StoreError(f"The settings are not JSON-compatible: {e}") from e
 
@@ -302,6 +304,7 @@ class ConfigStore:
         )
         config.id = row["id"]
         config.revision = row["revision"]
+        config.settings_version = row["settings_version"]
         config.time_added = datetime.fromisoformat(row["time_added"])
         config.last_updated = datetime.fromisoformat(row["last_updated"])
         config.set_stored_settings(row["settings"], self.decode_settings)
@@ -336,21 +339,21 @@ class ConfigStore:
         """
         settings = self.encode_settings(config.settings, secret_keys, config.sealed)
         try:
-            extra_data = json.dumps(config.extra_data, ensure_ascii=False, allow_nan=False)
+            extra_data = json.dumps(config.extra_data, allow_nan=False)
         except (TypeError, ValueError) as e:
             raise StoreError(
                 f"The extra data of {config.name!r} is not JSON-compatible: {e}"
             ) from e
         now = _now_after(config.last_updated)
         stamp = now.isoformat()
-        values = (config.name, int(config.enabled), settings, extra_data)
+        values = (config.name, int(config.enabled), settings, extra_data, config.settings_version)
         time_added = config.time_added or now
         with self.transaction(f"save the configuration {config.name!r}") as conn:
             row = None
             if config.id is not None:
                 row = conn.execute(
                     "UPDATE configs SET name = ?, enabled = ?, settings = ?, extra_data = ?,"
-                    " revision = revision + 1, last_updated = ?"
+                    " settings_version = ?, revision = revision + 1, last_updated = ?"
                     " WHERE id = ? AND (revision = ? OR ?) RETURNING id, revision",
                     (*values, stamp, config.id, config.revision, force),
                 ).fetchone()
@@ -359,7 +362,8 @@ class ConfigStore:
             if row is None:
                 row = conn.execute(
                     "INSERT INTO configs (id, integration_id, name, enabled, settings, extra_data,"
-                    " revision, time_added, last_updated) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)"
+                    " settings_version, revision, time_added, last_updated)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)"
                     " RETURNING id, revision",
                     (
                         config.id,
