@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -12,6 +13,8 @@ from desktop_integrations.integration import Integration
 if TYPE_CHECKING:
     from desktop_integrations.manager import IntegrationManager
 
+logger = logging.getLogger(__name__)
+
 
 class Extension:
     """Base class of extensions: plugins that add integrations and hooks.
@@ -21,7 +24,10 @@ class Extension:
         name: The name shown in the plugins list.
         version: The extension's version.
         description: A short description.
-        instance: The running instance of this class, or None.
+        instance: The running instance of this class, or None while disabled.
+        plugin_name: The name of the plugin that holds it, set when loaded.
+        plugin_path: The plugin's module file or package folder, set when
+            loaded from a plugins folder.
         integration_manager: The manager integrations are registered with.
         hooks: The hooks it registered while enabled.
     """
@@ -31,6 +37,8 @@ class Extension:
     version: ClassVar[str] = ""
     description: ClassVar[str] = ""
     instance: ClassVar[Extension | None] = None
+    plugin_name: ClassVar[str] = ""
+    plugin_path: ClassVar[Path | None] = None
 
     def __init__(self, integration_manager: IntegrationManager) -> None:
         self.integration_manager = integration_manager
@@ -43,15 +51,29 @@ class Extension:
         """Called when the extension is disabled, before its hooks are removed."""
 
     def shutdown_hooks(self) -> None:
-        """Disable every hook the extension registered."""
+        """Disable every hook the extension registered.
+
+        A hook that fails to shut down is logged and the others still are.
+        """
         for hook in list(self.hooks):
-            hook.disable_hook()
+            try:
+                hook.disable_hook()
+            except Exception:
+                logger.exception("Extension %r failed to remove hook %r", self.id, hook)
+                self.hooks.discard(hook)
 
     @classmethod
     def get_static_url(cls, relpath: str) -> str:
-        """Return the path of a file in the plugin's own folder."""
-        module = sys.modules[cls.__module__]
-        return str(Path(module.__file__ or ".").parent / relpath)
+        """Return the path of a file in the plugin's own folder.
+
+        That is the package folder of a package plugin, and the folder holding
+        the module of a single-module plugin.
+        """
+        path = cls.plugin_path
+        if path is None:
+            path = Path(sys.modules[cls.__module__].__file__ or ".")
+        folder = path if path.is_dir() else path.parent
+        return str(folder / relpath)
 
 
 class IntegrationHook(Hook):
@@ -60,7 +82,8 @@ class IntegrationHook(Hook):
     def initialize(self, integration_cls: type[Integration], *args: Any, **kwargs: Any) -> None:
         """Register ``integration_cls`` with the extension's manager."""
         owner = self.owner
-        assert isinstance(owner, Extension)
+        if not isinstance(owner, Extension):
+            raise TypeError(f"IntegrationHook needs an Extension as its owner, not {owner!r}")
         self.integration_cls = integration_cls
         self.integration_manager = owner.integration_manager
         self.integration_manager.register_integration_class(integration_cls)

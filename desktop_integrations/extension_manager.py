@@ -1,0 +1,383 @@
+"""ExtensionManager: loads plugins, runs their extensions, and contains their failures.
+
+A plugin that fails in any way (a syntax error, an import error, an exception
+or ``sys.exit()`` while importing or in ``initialize()``, a duplicate or
+invalid integration) is recorded as a :class:`LoadError` for that plugin and
+logged; every other plugin and the app keep working.
+
+Signals (blinker, sent with :func:`~desktop_integrations.signals.send_safely`):
+
+``extension_enabled`` / ``extension_disabled``
+    Sent with the :class:`Extension` instance as sender after it started or
+    was shut down.
+``extensions_changed``
+    Sent with the :class:`ExtensionManager` as sender after a call changed the
+    loaded extensions, their state or the load errors.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from blinker import Namespace
+
+from desktop_integrations import paths
+from desktop_integrations.errors import IntegrationError
+from desktop_integrations.extension import Extension
+from desktop_integrations.integration import qualified_id
+from desktop_integrations.manager import IntegrationManager
+from desktop_integrations.plugin_discovery import (
+    PluginKind,
+    PluginSource,
+    check_folder_plugin,
+    find_builtin_plugins,
+    find_entry_point_plugins,
+    find_folder_plugins,
+    fingerprint,
+)
+from desktop_integrations.plugin_loader import (
+    LoadError,
+    extension_classes,
+    forget_modules,
+    import_plugin,
+)
+from desktop_integrations.signals import send_safely
+
+logger = logging.getLogger(__name__)
+
+_signals = Namespace()
+extension_enabled = _signals.signal("extension-enabled")
+extension_disabled = _signals.signal("extension-disabled")
+extensions_changed = _signals.signal("extensions-changed")
+
+
+class ExtensionNotFoundError(IntegrationError):
+    """No loaded extension (or plugin) has the given ID (or name)."""
+
+
+@dataclass
+class _Plugin:
+    source: PluginSource
+    fingerprint: str | None = None
+    extensions: list[type[Extension]] = field(default_factory=list)
+    #: Errors by stage: ``"load"``, or the ID of an extension that failed.
+    errors: dict[str, LoadError] = field(default_factory=dict)
+
+
+class ExtensionManager:
+    """Loads plugins and enables or disables the extensions they define.
+
+    Args:
+        integration_manager: The manager extensions register integrations with;
+            its store keeps which extensions the user disabled.
+        plugin_dirs: The user plugins folders. None means the default folder
+            (:func:`~desktop_integrations.paths.plugins_dir`, created if missing).
+        safe_mode: Load only the built-in plugins, skipping plugins folders
+            and installed distributions.
+
+    Attributes:
+        plugin_dirs: The user plugins folders, in the order they are searched.
+        safe_mode: Whether third-party plugins are skipped.
+        import_count: How many times a plugin was imported; a rescan that
+            finds nothing changed imports nothing.
+    """
+
+    def __init__(
+        self,
+        integration_manager: IntegrationManager,
+        plugin_dirs: Sequence[str | Path] | None = None,
+        *,
+        safe_mode: bool = False,
+    ) -> None:
+        self.integration_manager = integration_manager
+        self.safe_mode = safe_mode
+        if plugin_dirs is None:
+            default = paths.plugins_dir()
+            try:
+                default.mkdir(parents=True, exist_ok=True)
+            except OSError as e:
+                logger.warning("Cannot create the plugins folder %s: %s", default, e)
+            plugin_dirs = [default]
+        self.plugin_dirs = [Path(folder) for folder in plugin_dirs]
+        self.import_count = 0
+        self._loaded = False
+        self._plugins: dict[str, _Plugin] = {}
+        self._extensions: dict[str, type[Extension]] = {}
+        self._duplicates: dict[str, LoadError] = {}
+        self._folder_duplicates: dict[str, LoadError] = {}
+
+    # Loading ---------------------------------------------------------------
+
+    def load(self) -> None:
+        """Load the built-in plugins, installed ones, and the plugins folders.
+
+        Calling it again does a :meth:`rescan`.
+        """
+        if self._loaded:
+            self.rescan()
+            return
+        self._loaded = True
+        sources = find_builtin_plugins()
+        if not self.safe_mode:
+            try:
+                sources += find_entry_point_plugins()
+            except Exception:
+                logger.exception("Cannot list the plugins of installed distributions")
+        for source in sources:
+            taken = self._plugins.get(source.name)
+            if taken is None:
+                self._load_plugin(source)
+            else:
+                self._duplicates[source.name] = self._duplicate(source, taken.source)
+                logger.error("%s", self._duplicates[source.name].message)
+        self._scan_folders()
+        send_safely(extensions_changed, self)
+
+    def rescan(self) -> bool:
+        """Load new and changed plugins in the plugins folders and unload removed ones.
+
+        A changed plugin's extensions are shut down before its new code is
+        imported. Plugins whose files did not change are not imported again.
+
+        Returns:
+            Whether anything changed.
+        """
+        if not self._loaded:
+            self.load()
+            return True
+        changed = self._scan_folders()
+        if changed:
+            send_safely(extensions_changed, self)
+        return changed
+
+    def reload_plugin(self, name: str) -> None:
+        """Unload a plugin and load it again, for instance to retry a failed one.
+
+        Raises:
+            ExtensionNotFoundError: No plugin has this name.
+        """
+        plugin = self._plugins.get(name)
+        if plugin is None:
+            raise ExtensionNotFoundError(f"No plugin named {name!r} is loaded")
+        self._unload_plugin(name)
+        self._load_plugin(plugin.source, self._fingerprint(plugin.source))
+        send_safely(extensions_changed, self)
+
+    def shutdown(self) -> None:
+        """Shut every extension down and unload every plugin. Their states stay stored."""
+        for name in reversed(list(self._plugins)):
+            self._unload_plugin(name)
+        self._duplicates.clear()
+        self._folder_duplicates.clear()
+        self._loaded = False
+
+    def _folder_sources(self) -> Iterator[PluginSource]:
+        for folder in self.plugin_dirs:
+            try:
+                yield from find_folder_plugins(folder)
+            except FileNotFoundError:
+                logger.debug("The plugins folder %s does not exist", folder)
+            except OSError as e:
+                logger.warning("Cannot read the plugins folder %s: %s", folder, e)
+
+    def _scan_folders(self) -> bool:
+        if self.safe_mode:
+            return False
+        found: dict[str, PluginSource] = {}
+        duplicates: dict[str, LoadError] = {}
+        for source in self._folder_sources():
+            taken = found.get(source.name)
+            plugin = self._plugins.get(source.name)
+            if taken is None and plugin is not None and plugin.source.kind is not PluginKind.FOLDER:
+                taken = plugin.source
+            if taken is not None:
+                duplicates[source.name] = self._duplicate(source, taken)
+            else:
+                found[source.name] = source
+        for name in duplicates.keys() - self._folder_duplicates.keys():
+            logger.error("%s", duplicates[name].message)
+        changed = duplicates != self._folder_duplicates
+        self._folder_duplicates = duplicates
+        for name, plugin in list(self._plugins.items()):
+            if plugin.source.kind is PluginKind.FOLDER and name not in found:
+                self._unload_plugin(name)
+                changed = True
+        for name, source in found.items():
+            digest = self._fingerprint(source)
+            plugin = self._plugins.get(name)
+            if plugin is not None:
+                if plugin.source == source and digest is not None and digest == plugin.fingerprint:
+                    continue
+                self._unload_plugin(name)
+            self._load_plugin(source, digest)
+            changed = True
+        return changed
+
+    @staticmethod
+    def _fingerprint(source: PluginSource) -> str | None:
+        if source.path is None:
+            return None
+        try:
+            return fingerprint(source.path)
+        except OSError:
+            return None  # vanished or unreadable: loading it reports why
+
+    @staticmethod
+    def _duplicate(source: PluginSource, taken: PluginSource) -> LoadError:
+        message = (
+            f"{source.describe()} was not loaded: {taken.describe()} has the same "
+            f"name; rename one of them"
+        )
+        return LoadError(source.name, message, path=source.path)
+
+    def _load_plugin(self, source: PluginSource, digest: str | None = None) -> None:
+        plugin = self._plugins[source.name] = _Plugin(source, digest)
+        try:
+            if source.kind is PluginKind.FOLDER:
+                check_folder_plugin(source)
+            self.import_count += 1
+            classes = extension_classes(import_plugin(source), source)
+        except KeyboardInterrupt:
+            raise
+        except BaseException as e:  # a plugin's sys.exit() must not end the app
+            forget_modules(source)
+            self._fail(plugin, "load", "was not loaded", e)
+            return
+        for cls in classes:
+            self._add_extension(plugin, cls)
+
+    def _add_extension(self, plugin: _Plugin, cls: type[Extension]) -> None:
+        if not cls.__dict__.get("id"):
+            cls.id = qualified_id(cls)
+        other = self._extensions.get(cls.id)
+        if other is not None:
+            message = (
+                f"{plugin.source.describe()} was not loaded: the extension ID {cls.id!r} "
+                f"of {cls.__qualname__} is already used by plugin {other.plugin_name!r}"
+            )
+            logger.error("%s", message)
+            plugin.errors[cls.id] = LoadError(plugin.source.name, message, path=plugin.source.path)
+            return
+        cls.plugin_name = plugin.source.name
+        cls.plugin_path = plugin.source.path
+        self._extensions[cls.id] = cls
+        plugin.extensions.append(cls)
+        if self.integration_manager.store.extension_enabled(cls.id) is not False:
+            self._start(plugin, cls)
+
+    def _unload_plugin(self, name: str) -> None:
+        plugin = self._plugins.pop(name)
+        for cls in plugin.extensions:
+            self._stop(cls)
+            del self._extensions[cls.id]
+        forget_modules(plugin.source)
+
+    def _fail(self, plugin: _Plugin, stage: str, what: str, error: BaseException) -> None:
+        load_error = LoadError.from_exception(plugin.source, what, error)
+        logger.error("%s\n%s", load_error.message, load_error.traceback)
+        plugin.errors[stage] = load_error
+
+    # Enabling ----------------------------------------------------------------
+
+    def _start(self, plugin: _Plugin, cls: type[Extension]) -> bool:
+        try:
+            extension = cls(self.integration_manager)
+            cls.instance = extension
+            extension.initialize()
+        except BaseException as e:
+            # Undo what initialize() registered before failing, so no
+            # integration stays half-registered.
+            if cls.instance is not None:
+                cls.instance.shutdown_hooks()
+            cls.instance = None
+            if isinstance(e, KeyboardInterrupt):
+                raise
+            self._fail(plugin, cls.id, f"could not enable extension {cls.id!r}", e)
+            return False
+        plugin.errors.pop(cls.id, None)
+        send_safely(extension_enabled, extension)
+        return True
+
+    def _stop(self, cls: type[Extension]) -> None:
+        extension = cls.instance
+        if extension is None:
+            return
+        cls.instance = None
+        try:
+            extension.shutdown()
+        except Exception:
+            logger.exception("Extension %r failed to shut down", cls.id)
+        finally:
+            extension.shutdown_hooks()
+        send_safely(extension_disabled, extension)
+
+    def enable_extension(self, extension_id: str) -> bool:
+        """Enable an extension, remembering it across restarts.
+
+        Returns:
+            Whether it is running; if its ``initialize()`` failed, the reason
+            is in :meth:`get_load_errors`.
+
+        Raises:
+            ExtensionNotFoundError: No loaded extension has this ID.
+            StoreError: The state could not be saved; nothing changed.
+        """
+        cls = self.get_extension(extension_id)
+        self.integration_manager.store.set_extension_enabled(extension_id, True)
+        if cls.instance is None:
+            self._start(self._plugins[cls.plugin_name], cls)
+            send_safely(extensions_changed, self)
+        return cls.instance is not None
+
+    def disable_extension(self, extension_id: str) -> None:
+        """Disable an extension, remembering it across restarts.
+
+        Its integrations are unregistered; their configurations stay stored
+        and come back when it is enabled again.
+
+        Raises:
+            ExtensionNotFoundError: No loaded extension has this ID.
+            StoreError: The state could not be saved; nothing changed.
+        """
+        cls = self.get_extension(extension_id)
+        self.integration_manager.store.set_extension_enabled(extension_id, False)
+        self._stop(cls)
+        self._plugins[cls.plugin_name].errors.pop(extension_id, None)
+        send_safely(extensions_changed, self)
+
+    # Queries -----------------------------------------------------------------
+
+    def get_extensions(self) -> list[type[Extension]]:
+        """Return every loaded extension class, enabled or not, in load order.
+
+        An enabled extension's running instance is its ``instance`` attribute.
+        """
+        return list(self._extensions.values())
+
+    def get_enabled_extensions(self) -> list[Extension]:
+        """Return the running extension instances."""
+        return [cls.instance for cls in self._extensions.values() if cls.instance is not None]
+
+    def get_extension(self, extension_id: str) -> type[Extension]:
+        """Return the loaded extension class with this ID.
+
+        Raises:
+            ExtensionNotFoundError: No loaded extension has this ID.
+        """
+        try:
+            return self._extensions[extension_id]
+        except KeyError:
+            raise ExtensionNotFoundError(
+                f"No extension with the ID {extension_id!r} is loaded"
+            ) from None
+
+    def get_load_errors(self) -> dict[str, LoadError]:
+        """Return what failed, by plugin name (module or folder name)."""
+        errors = {**self._duplicates, **self._folder_duplicates}
+        for name, plugin in self._plugins.items():
+            if plugin.errors:
+                errors[name] = LoadError.combine(list(plugin.errors.values()))
+        return errors

@@ -1,0 +1,166 @@
+"""Finding plugins: built-in ones, installed distributions' entry points, plugins folders.
+
+A plugin from a plugins folder is a ``.py`` module or a package folder. Before
+it is imported, :func:`check_folder_plugin` refuses one that other users could
+have changed, and :func:`fingerprint` lets a rescan tell whether it changed.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import importlib
+import importlib.metadata
+import os
+import pkgutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from desktop_integrations.errors import IntegrationError
+from desktop_integrations.integration import PLUGIN_PACKAGE
+
+#: The package holding the built-in plugins, one module or package each.
+BUILTIN_PACKAGE = "desktop_integrations.plugins"
+#: The entry-point group installed distributions list their extensions in.
+ENTRY_POINT_GROUP = "desktop_integrations.extensions"
+
+
+class PluginKind(enum.Enum):
+    """Where a plugin comes from."""
+
+    BUILTIN = "built-in"
+    ENTRY_POINT = "entry point"
+    FOLDER = "plugins folder"
+
+
+class PluginRefusedError(IntegrationError):
+    """A plugin was not loaded: it is unsafe or malformed, and none of its code ran."""
+
+
+@dataclass(frozen=True)
+class PluginSource:
+    """A plugin found by discovery, not yet imported.
+
+    Attributes:
+        name: The module or folder name, or the entry point's name.
+        kind: Where the plugin comes from.
+        path: The module file or package folder (None for an entry point).
+        entry_point: The entry point, for plugins from installed distributions.
+    """
+
+    name: str
+    kind: PluginKind
+    path: Path | None = None
+    entry_point: importlib.metadata.EntryPoint | None = None
+
+    @property
+    def module_name(self) -> str:
+        """The name the plugin's module is imported under."""
+        if self.kind is PluginKind.FOLDER:
+            return f"{PLUGIN_PACKAGE}.{self.name}"
+        if self.entry_point is not None:
+            return self.entry_point.module
+        return f"{BUILTIN_PACKAGE}.{self.name}"
+
+    def describe(self) -> str:
+        """Name the plugin and where it comes from, for messages."""
+        if self.path is not None:
+            return f"Plugin {self.name!r} ({self.path})"
+        if self.entry_point is not None:
+            dist = self.entry_point.dist
+            origin = f" of {dist.name} {dist.version}" if dist is not None else ""
+            return f"Plugin {self.name!r} (entry point {self.entry_point.value!r}{origin})"
+        return f"Built-in plugin {self.name!r}"
+
+
+def find_builtin_plugins() -> list[PluginSource]:
+    """Return the modules and packages of the built-in plugins package."""
+    package = importlib.import_module(BUILTIN_PACKAGE)
+    return [
+        PluginSource(info.name, PluginKind.BUILTIN)
+        for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name)
+        if not info.name.startswith(("_", "."))
+    ]
+
+
+def find_entry_point_plugins() -> list[PluginSource]:
+    """Return the entry points of the ``desktop_integrations.extensions`` group."""
+    entry_points = importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)
+    return [
+        PluginSource(ep.name, PluginKind.ENTRY_POINT, entry_point=ep)
+        for ep in sorted(entry_points, key=lambda ep: ep.name)
+    ]
+
+
+def find_folder_plugins(folder: Path) -> list[PluginSource]:
+    """Return the ``.py`` modules and package folders in a plugins folder.
+
+    Names starting with ``_`` or ``.`` are skipped, and so are folders without
+    an ``__init__.py`` (they may hold a single-module plugin's icons).
+    """
+    found = []
+    for entry in sorted(folder.iterdir()):
+        if entry.name.startswith(("_", ".")):
+            continue
+        if entry.is_dir() and (entry / "__init__.py").is_file():
+            found.append(PluginSource(entry.name, PluginKind.FOLDER, entry))
+        elif entry.suffix == ".py" and entry.is_file():
+            found.append(PluginSource(entry.stem, PluginKind.FOLDER, entry))
+    return found
+
+
+def _plugin_files(path: Path) -> Iterator[Path]:
+    """Yield a plugin's file or folder and, for a package, everything in it."""
+    yield path
+    if not path.is_dir():
+        return
+    for root, dirs, files in os.walk(path):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__")
+        for name in sorted(dirs + files):
+            if not name.startswith(".") and not name.endswith(".pyc"):
+                yield Path(root, name)
+
+
+def fingerprint(path: Path) -> str:
+    """Return a digest that changes whenever any file of the plugin changes.
+
+    It covers every file's name, permissions, size and modification time, and
+    the contents of the Python files, whose edits can land within one tick of
+    the file system's clock.
+    """
+    digest = hashlib.sha256()
+    for file in _plugin_files(path):
+        stat = file.stat()
+        mtime = 0 if file.is_dir() else stat.st_mtime_ns
+        relpath = file.relative_to(path.parent)
+        digest.update(f"{relpath}\0{stat.st_mode}\0{stat.st_size}\0{mtime}\0".encode())
+        if file.suffix == ".py" and file.is_file():
+            digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def check_folder_plugin(source: PluginSource) -> None:
+    """Refuse a folder plugin that cannot be imported safely.
+
+    Raises:
+        PluginRefusedError: The name is not a Python identifier, or a file or
+            folder of the plugin can be written by other users, who could then
+            make the app run their code.
+    """
+    assert source.path is not None
+    if not source.name.isidentifier():
+        suggestion = "".join(c if c.isalnum() else "_" for c in source.name)
+        raise PluginRefusedError(
+            f"{source.name!r} is not a valid Python module name; rename it to "
+            f"{suggestion!r} (letters, digits and underscores only)"
+        )
+    if os.name != "posix":  # Windows has ACLs; st_mode does not say who may write
+        return
+    for file in _plugin_files(source.path):
+        mode = file.stat().st_mode
+        if mode & 0o022:
+            raise PluginRefusedError(
+                f"{file} can be written by other users (mode {mode & 0o777:o}), and "
+                f"loading a plugin runs its code; fix it with: chmod go-w '{file}'"
+            )

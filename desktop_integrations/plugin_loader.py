@@ -1,0 +1,199 @@
+"""Importing plugins, each under a name that cannot shadow another module.
+
+A plugin from a plugins folder is imported as ``desktop_integrations_plugins.<name>``,
+so that a plugin called ``json.py`` cannot replace the standard library's ``json``,
+and always from source, never from a bytecode cache. Whatever goes wrong
+becomes a :class:`LoadError` naming the plugin's file and the cause.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.abc
+import importlib.machinery
+import importlib.util
+import sys
+import traceback
+import types
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from desktop_integrations.extension import Extension
+from desktop_integrations.integration import PLUGIN_PACKAGE
+from desktop_integrations.plugin_discovery import PluginKind, PluginRefusedError, PluginSource
+
+
+@dataclass(frozen=True)
+class LoadError:
+    """Why a plugin, or an extension in it, is not working.
+
+    Attributes:
+        plugin: The plugin's name.
+        message: What failed, naming the plugin's file and the cause.
+        traceback: The full traceback, or ``""`` when the plugin was refused
+            before any of its code ran.
+        path: The plugin's module file or package folder, if it has one.
+    """
+
+    plugin: str
+    message: str
+    traceback: str = ""
+    path: Path | None = None
+
+    def __str__(self) -> str:
+        return self.message
+
+    @classmethod
+    def from_exception(cls, source: PluginSource, what: str, error: BaseException) -> LoadError:
+        """Describe ``error``, raised while ``what`` was done to a plugin."""
+        if isinstance(error, SystemExit):
+            cause = f"it called sys.exit({error.code!r})"
+        elif isinstance(error, PluginRefusedError):
+            cause = str(error)
+        else:
+            cause = f"{type(error).__name__}: {error}"
+        details = (
+            ""
+            if isinstance(error, PluginRefusedError)
+            else "".join(traceback.format_exception(error))
+        )
+        return cls(source.name, f"{source.describe()} {what}: {cause}", details, source.path)
+
+    @classmethod
+    def combine(cls, errors: Sequence[LoadError]) -> LoadError:
+        """Return one error holding every message and traceback of ``errors``."""
+        if len(errors) == 1:
+            return errors[0]
+        return cls(
+            errors[0].plugin,
+            "\n".join(error.message for error in errors),
+            "\n".join(error.traceback for error in errors if error.traceback),
+            errors[0].path,
+        )
+
+
+class _SourceLoader(importlib.machinery.SourceFileLoader):
+    """Compiles from source on every import.
+
+    Bytecode caches are keyed by whole-second modification times, so a plugin
+    edited and rescanned within a second could run stale code; and writing
+    ``__pycache__`` would change the user's plugins folder under its watcher.
+    """
+
+    def get_code(self, fullname: str) -> types.CodeType:
+        path = self.get_filename(fullname)
+        return self.source_to_code(self.get_data(path), path)
+
+
+class _PluginFinder(importlib.abc.MetaPathFinder):
+    """Finds the submodules of folder plugins, so they load through :class:`_SourceLoader`."""
+
+    def find_spec(
+        self,
+        fullname: str,
+        path: Sequence[str] | None,
+        target: types.ModuleType | None = None,
+    ) -> importlib.machinery.ModuleSpec | None:
+        if not fullname.startswith(PLUGIN_PACKAGE + ".") or not path:
+            return None
+        leaf = fullname.rpartition(".")[2]
+        for entry in path:
+            package = Path(entry, leaf)
+            if (package / "__init__.py").is_file():
+                return _spec(fullname, package / "__init__.py", package)
+            if Path(entry, leaf + ".py").is_file():
+                return _spec(fullname, Path(entry, leaf + ".py"))
+        return None
+
+
+_finder = _PluginFinder()
+
+
+def _spec(fullname: str, file: Path, package: Path | None = None) -> importlib.machinery.ModuleSpec:
+    spec = importlib.util.spec_from_file_location(
+        fullname,
+        file,
+        loader=_SourceLoader(fullname, str(file)),
+        submodule_search_locations=[str(package)] if package is not None else None,
+    )
+    assert spec is not None
+    return spec
+
+
+def _install_plugin_package() -> None:
+    """Create the empty package that folder plugins are imported into."""
+    if PLUGIN_PACKAGE not in sys.modules:
+        package = types.ModuleType(PLUGIN_PACKAGE, "Plugins loaded from plugins folders.")
+        package.__path__ = []
+        package.__spec__ = importlib.machinery.ModuleSpec(PLUGIN_PACKAGE, None, is_package=True)
+        sys.modules[PLUGIN_PACKAGE] = package
+    if _finder not in sys.meta_path:
+        sys.meta_path.insert(0, _finder)
+
+
+def forget_modules(source: PluginSource) -> None:
+    """Remove a folder plugin's module and its submodules from ``sys.modules``."""
+    if source.kind is not PluginKind.FOLDER:
+        return
+    name = source.module_name
+    for module_name in [m for m in sys.modules if m == name or m.startswith(name + ".")]:
+        del sys.modules[module_name]
+
+
+def import_plugin(source: PluginSource) -> Any:
+    """Import a plugin and return its module (or the object its entry point names).
+
+    Any exception, including ``SystemExit``, comes from the plugin's own code.
+    """
+    if source.entry_point is not None:
+        return source.entry_point.load()
+    if source.kind is PluginKind.BUILTIN:
+        return importlib.import_module(source.module_name)
+    assert source.path is not None
+    _install_plugin_package()
+    forget_modules(source)
+    if source.path.is_dir():
+        spec = _spec(source.module_name, source.path / "__init__.py", source.path)
+    else:
+        spec = _spec(source.module_name, source.path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[source.module_name] = module
+    try:
+        spec.loader.exec_module(module)  # type: ignore[union-attr]
+    except BaseException:
+        forget_modules(source)
+        raise
+    return module
+
+
+def extension_classes(loaded: Any, source: PluginSource) -> list[type[Extension]]:
+    """Return the Extension subclasses a plugin defines, in definition order.
+
+    Raises:
+        PluginRefusedError: The plugin defines none, or its entry point names
+            something other than a module or an Extension subclass.
+    """
+    if isinstance(loaded, type) and issubclass(loaded, Extension) and loaded is not Extension:
+        return [loaded]
+    if not isinstance(loaded, types.ModuleType):
+        raise PluginRefusedError(
+            f"its entry point names {loaded!r}, which is neither a module nor an Extension subclass"
+        )
+    prefix = loaded.__name__ + "."
+    classes: list[type[Extension]] = []
+    for value in vars(loaded).values():
+        if (
+            isinstance(value, type)
+            and issubclass(value, Extension)
+            and (value.__module__ == loaded.__name__ or value.__module__.startswith(prefix))
+            and value not in classes
+        ):
+            classes.append(value)
+    if not classes:
+        raise PluginRefusedError(
+            "it defines no Extension subclass; add one whose initialize() registers "
+            "its integrations with IntegrationHook"
+        )
+    return classes
