@@ -1,0 +1,139 @@
+"""ServiceIntegration: the base of integrations that send events to a service."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from concurrent.futures import Future
+from typing import Any, ClassVar
+
+from pydantic import Field
+
+from desktop_integrations.conditions import Conditions
+from desktop_integrations.config import IntegrationConfig
+from desktop_integrations.delivery.pool import DeliveryPool, get_delivery_pool
+from desktop_integrations.delivery.record import Delivery, Outcome
+from desktop_integrations.events import Event, event_occurred
+from desktop_integrations.forms import IntegrationConfigForm
+from desktop_integrations.hooks import SignalHook
+from desktop_integrations.integration import Integration, static
+
+logger = logging.getLogger(__name__)
+
+#: The event "Send test event" sends.
+TEST_EVENT_KIND = "desktop_integrations.test"
+
+
+def make_test_event() -> Event:
+    """Return the event sent by "Send test event"."""
+    return Event(
+        kind=TEST_EVENT_KIND,
+        title="Test event from desktop-integrations",
+        body="If you can read this, the configuration works.",
+        fields={"Sent by": "desktop-integrations"},
+    )
+
+
+class ServiceConfigForm(IntegrationConfigForm):
+    """Base of the forms of service integrations: adds the ``conditions`` field."""
+
+    conditions: Conditions = Field(
+        default_factory=Conditions,
+        title="Conditions",
+        description="Which events to send: always, or only those that match all or any "
+        "of the rules.",
+    )
+
+
+class ServiceIntegration(Integration):
+    """An integration that sends every emitted event to its service.
+
+    While enabled it listens to ``event_occurred``; each event goes, on the
+    delivery pool, to every enabled configuration whose settings validate and
+    whose ``conditions`` match. Subclasses implement :meth:`send`.
+
+    Attributes:
+        icon_name: The name of its icons in the application's resources:
+            ``<icon_name>.png`` and ``<icon_name>@2x.png``.
+    """
+
+    icon_name: ClassVar[str] = ""
+
+    @property
+    def icon_static_urls(self) -> Mapping[str, str]:
+        """The 1x and 2x icons named after :attr:`icon_name`."""
+        if not self.icon_name:
+            return {}
+        return {"1x": static(f"{self.icon_name}.png"), "2x": static(f"{self.icon_name}@2x.png")}
+
+    def initialize(self) -> None:
+        """Start listening to emitted events."""
+        SignalHook(self, event_occurred, self._on_event_occurred)
+
+    def _on_event_occurred(self, sender: Any, *, event: Event, **kwargs: Any) -> None:
+        for config in self.get_configs():
+            self.deliver(config, event, check_conditions=True)
+
+    def deliver(
+        self,
+        config: IntegrationConfig,
+        event: Event,
+        *,
+        check_conditions: bool = False,
+        pool: DeliveryPool | None = None,
+    ) -> Future[Delivery] | None:
+        """Send ``event`` through ``config`` on the delivery pool.
+
+        Settings that no longer validate make a failed delivery that names the
+        fields at fault, so the problem shows in the delivery log.
+
+        Args:
+            config: The configuration (saved or not).
+            event: The event.
+            check_conditions: Skip the event if the configuration's conditions
+                do not match it.
+            pool: The pool to use (default: the process-wide one).
+
+        Returns:
+            The delivery's future, or None if the conditions skipped it.
+        """
+        pool = pool or get_delivery_pool()
+        store = self.integration_mgr.store
+        form = self.build_config_form(config)
+        if not form.is_valid():
+            problems = "; ".join(
+                f"{field}: {' '.join(messages)}" for field, messages in form.errors.items()
+            )
+            return pool.fail(store, config, event, f"The settings are not valid ({problems})")
+        settings = form.cleaned_data
+        conditions = settings.get("conditions")
+        if (
+            check_conditions
+            and isinstance(conditions, Conditions)
+            and not conditions.matches(event)
+        ):
+            logger.debug("Conditions of %r skip event %r", config.name, event.kind)
+            return None
+        return pool.submit(store, config, event, lambda: self.send(settings, event, pool))
+
+    def send_test_event(self, config: IntegrationConfig) -> Future[Delivery]:
+        """Send the test event through ``config``, whatever its conditions."""
+        future = self.deliver(config, make_test_event())
+        assert future is not None
+        return future
+
+    def send(self, settings: Mapping[str, Any], event: Event, pool: DeliveryPool) -> Outcome:
+        """Send ``event`` to the service; runs on a delivery worker.
+
+        Args:
+            settings: The configuration's validated form values.
+            event: The event.
+            pool: Holds the HTTP and SMTP transports to send with.
+
+        Returns:
+            The service's answer.
+
+        Raises:
+            DeliveryError: The service could not be reached or refused it.
+        """
+        raise NotImplementedError(f"{type(self).__name__} must implement send()")

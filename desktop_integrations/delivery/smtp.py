@@ -1,0 +1,137 @@
+"""Sending mail through an SMTP server, with timeouts and retries."""
+
+from __future__ import annotations
+
+import email.policy
+import smtplib
+import ssl
+from dataclasses import dataclass
+from email.message import EmailMessage
+from typing import Literal
+
+from desktop_integrations.delivery.record import DeliveryError, Outcome
+from desktop_integrations.delivery.retry import RetryPolicy
+
+Security = Literal["none", "starttls", "ssl"]
+
+
+@dataclass(frozen=True)
+class SmtpServer:
+    """Where and how to send mail.
+
+    Attributes:
+        host: The server's host name.
+        port: The server's port.
+        security: ``"none"``, ``"starttls"`` (upgrade a plain connection) or
+            ``"ssl"`` (TLS from the start).
+        username: The login name; empty to send without logging in.
+        password: The login password.
+    """
+
+    host: str
+    port: int
+    security: Security = "starttls"
+    username: str = ""
+    password: str = ""
+
+
+def _reply(code: int, message: bytes | str) -> str:
+    text = message.decode(errors="replace") if isinstance(message, bytes) else message
+    return f"SMTP {code} {' '.join(text.split())}".strip()
+
+
+class SmtpTransport:
+    """Sends one message, retrying when the server cannot be reached or is busy.
+
+    Args:
+        timeout: Seconds to wait for the server at each step.
+        retry: When to try again.
+    """
+
+    def __init__(self, timeout: float = 15.0, retry: RetryPolicy | None = None) -> None:
+        self.timeout = timeout
+        self.retry = retry or RetryPolicy()
+
+    def send(self, server: SmtpServer, message: EmailMessage) -> Outcome:
+        """Send ``message`` and return the server's reply to it.
+
+        Raises:
+            DeliveryError: Every attempt failed; says why, with the last reply.
+        """
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return Outcome(self._send_once(server, message), attempt)
+            except smtplib.SMTPResponseException as e:
+                error = DeliveryError(
+                    f"The mail server refused the message: {_reply(e.smtp_code, e.smtp_error)}",
+                    response=_reply(e.smtp_code, e.smtp_error),
+                    attempts=attempt,
+                )
+                # 4xx replies are temporary ("try again later"); 5xx are final.
+                if not 400 <= e.smtp_code < 500:
+                    raise error from e
+            except smtplib.SMTPRecipientsRefused as e:
+                refused = ", ".join(
+                    f"{address} ({_reply(code, text)})"
+                    for address, (code, text) in e.recipients.items()
+                )
+                raise DeliveryError(
+                    f"The mail server refused the recipients: {refused}", attempts=attempt
+                ) from e
+            except (OSError, smtplib.SMTPException) as e:
+                error = DeliveryError(
+                    f"Could not send through {server.host}:{server.port}: {e or type(e).__name__}",
+                    attempts=attempt,
+                )
+            if attempt >= self.retry.attempts:
+                raise error
+            self.retry.sleep(self.retry.delay(attempt))
+
+    def _send_once(self, server: SmtpServer, message: EmailMessage) -> str:
+        smtp: smtplib.SMTP
+        if server.security == "ssl":
+            smtp = smtplib.SMTP_SSL(
+                server.host,
+                server.port,
+                timeout=self.timeout,
+                context=ssl.create_default_context(),
+            )
+        else:
+            smtp = smtplib.SMTP(server.host, server.port, timeout=self.timeout)
+        with smtp:
+            smtp.ehlo()
+            if server.security == "starttls":
+                smtp.starttls(context=ssl.create_default_context())
+                smtp.ehlo()
+            if server.username:
+                smtp.login(server.username, server.password)
+            return _transmit(smtp, message)
+
+
+def _transmit(smtp: smtplib.SMTP, message: EmailMessage) -> str:
+    # smtplib's send_message() drops the server's reply to the message; the
+    # delivery log shows it, so the envelope is sent step by step.
+    sender = str(message["From"])
+    recipients = [a.strip() for a in str(message["To"]).split(",") if a.strip()]
+    code, text = smtp.mail(sender)
+    if code != 250:
+        raise smtplib.SMTPSenderRefused(code, text, sender)
+    refused: dict[str, tuple[int, bytes]] = {}
+    for recipient in recipients:
+        code, text = smtp.rcpt(recipient)
+        if code not in (250, 251):
+            refused[recipient] = (code, text)
+    if len(refused) == len(recipients):
+        smtp.rset()
+        raise smtplib.SMTPRecipientsRefused(refused)
+    code, text = smtp.data(message.as_bytes(policy=email.policy.SMTP))
+    if code != 250:
+        raise smtplib.SMTPDataError(code, text)
+    answer = _reply(code, text)
+    if refused:
+        answer += "; refused: " + ", ".join(
+            f"{address} ({_reply(*reply)})" for address, reply in refused.items()
+        )
+    return answer
