@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -68,4 +69,5 @@ def app_env(folder: Path) -> dict[str, str]:
 def placeholder_note() -> str:
     """A note for labels while the app still opens a placeholder instead of MainWindow."""
     app = Path(__file__).resolve().parent.parent / "desktop_integrations" / "app.py"
-    return "" if "MainWindow(" in app.read_text() else " (app.py still opens a placeholder window)"
+    wired = re.search(r"\bMainWindow\(", app.read_text()) is not None
+    return "" if wired else " (app.py still opens a placeholder window)"
