@@ -171,3 +171,20 @@ def fast_pool(waits: list[float] | None = None, read_timeout: float = 2.0) -> An
         http=HttpTransport(connect_timeout=2.0, read_timeout=read_timeout, retry=retry),
         smtp=SmtpTransport(timeout=5.0, retry=retry),
     )
+
+
+@contextmanager
+def installed(manager: Any, extension_cls: type) -> Iterator[Any]:
+    """Run a built-in extension on ``manager`` with a fast process-wide delivery pool."""
+    from desktop_integrations.delivery import set_delivery_pool
+
+    pool = fast_pool()
+    set_delivery_pool(pool)
+    extension = extension_cls(manager)
+    extension.initialize()
+    try:
+        yield extension
+    finally:
+        extension.shutdown_hooks()
+        set_delivery_pool(None)
+        pool.shutdown()

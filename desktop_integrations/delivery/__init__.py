@@ -14,6 +14,7 @@ from desktop_integrations.delivery.service import (
     ServiceConfigForm,
     ServiceIntegration,
     make_test_event,
+    service_fieldsets,
 )
 from desktop_integrations.delivery.smtp import SmtpServer, SmtpTransport
 
@@ -32,5 +33,6 @@ __all__ = [
     "make_test_event",
     "recent_deliveries",
     "record_delivery",
+    "service_fieldsets",
     "set_delivery_pool",
 ]

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Mapping
+from typing import Any
 
 import httpx
 
+from desktop_integrations.__about__ import __version__
 from desktop_integrations.delivery.record import DeliveryError, Outcome
 from desktop_integrations.delivery.retry import RetryPolicy, parse_retry_after
 
@@ -15,6 +18,11 @@ logger = logging.getLogger(__name__)
 #: Answers worth trying again: the service is busy or failing for now.
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _BODY_EXCERPT = 200
+#: Headers of every JSON request.
+JSON_HEADERS = {
+    "Content-Type": "application/json; charset=utf-8",
+    "User-Agent": f"desktop-integrations/{__version__}",
+}
 
 
 class HttpTransport:
@@ -95,6 +103,22 @@ class HttpTransport:
                     wait,
                 )
                 self.retry.sleep(wait)
+
+    def post_json(
+        self, url: str, payload: Any, headers: Mapping[str, str] | None = None
+    ) -> Outcome:
+        """POST ``payload`` as JSON; see :meth:`request`."""
+        return self.request(
+            "POST",
+            url,
+            content=to_json_bytes(payload),
+            headers={**JSON_HEADERS, **(headers or {})},
+        )
+
+
+def to_json_bytes(payload: Any) -> bytes:
+    """Encode a payload as compact UTF-8 JSON: the exact bytes sent."""
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def _origin(url: str) -> str:

@@ -9,7 +9,6 @@ and a colour for the level.
 from __future__ import annotations
 
 import html
-import json
 from email.message import EmailMessage
 from typing import Any
 
@@ -38,11 +37,6 @@ def event_document(event: Event) -> dict[str, Any]:
         "level": event.level,
         "timestamp": event.timestamp.isoformat(),
     }
-
-
-def to_json_bytes(payload: Any) -> bytes:
-    """Encode a payload as compact UTF-8 JSON: the exact bytes sent."""
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def _slack_escape(text: str) -> str:

@@ -34,6 +34,19 @@ def make_test_event() -> Event:
     )
 
 
+def service_fieldsets(
+    where_fields: tuple[str, ...],
+    where_description: str,
+    what_description: str = "Choose which events are sent: every one, or those that "
+    "match the rules.",
+) -> tuple[Any, ...]:
+    """Return the fieldsets of a service form: "What To Post", then "Where To Post"."""
+    return (
+        ("What To Post", {"description": what_description, "fields": ("conditions",)}),
+        ("Where To Post", {"description": where_description, "fields": where_fields}),
+    )
+
+
 class ServiceConfigForm(IntegrationConfigForm):
     """Base of the forms of service integrations: adds the ``conditions`` field."""
 

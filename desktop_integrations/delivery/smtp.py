@@ -7,6 +7,7 @@ import smtplib
 import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
+from email.utils import getaddresses, parseaddr
 from typing import Literal
 
 from desktop_integrations.delivery.record import DeliveryError, Outcome
@@ -113,8 +114,8 @@ class SmtpTransport:
 def _transmit(smtp: smtplib.SMTP, message: EmailMessage) -> str:
     # smtplib's send_message() drops the server's reply to the message; the
     # delivery log shows it, so the envelope is sent step by step.
-    sender = str(message["From"])
-    recipients = [a.strip() for a in str(message["To"]).split(",") if a.strip()]
+    sender = parseaddr(str(message["From"]))[1]
+    recipients = [address for _, address in getaddresses([str(message["To"])]) if address]
     code, text = smtp.mail(sender)
     if code != 250:
         raise smtplib.SMTPSenderRefused(code, text, sender)
