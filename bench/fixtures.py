@@ -44,10 +44,14 @@ def make_data_dir(folder: Path, count: int) -> Path:
         integration_id = ids[n % len(ids)]
         settings = json.dumps(BUILTINS[integration_id](n))
         rows.append((integration_id, config_name(n), int(n % 10 != 0), settings, stamp, stamp))
+    columns = {row[1] for row in store.query("PRAGMA table_info(configs)")}
+    # Stored as the current version writes them: no settings migration on load.
+    version = ", settings_version" if "settings_version" in columns else ""
     with store.transaction(f"store {count} benchmark configurations") as conn:
         conn.executemany(
             "INSERT INTO configs (integration_id, name, enabled, settings, extra_data,"
-            " revision, time_added, last_updated) VALUES (?, ?, ?, ?, '{}', 1, ?, ?)",
+            f" revision, time_added, last_updated{version})"
+            f" VALUES (?, ?, ?, ?, '{{}}', 1, ?, ?{', 1' if version else ''})",
             rows,
         )
     store.close()
@@ -66,8 +70,17 @@ def app_env(folder: Path) -> dict[str, str]:
     )
 
 
-def placeholder_note() -> str:
-    """A note for labels while the app still opens a placeholder instead of MainWindow."""
+def app_wired() -> bool:
+    """Whether ``app.py`` opens MainWindow (else it still opens a placeholder)."""
     app = Path(__file__).resolve().parent.parent / "desktop_integrations" / "app.py"
-    wired = re.search(r"\bMainWindow\(", app.read_text()) is not None
-    return "" if wired else " (app.py still opens a placeholder window)"
+    return re.search(r"\bMainWindow\(", app.read_text()) is not None
+
+
+def launch_mode() -> tuple[str, str]:
+    """The startup_child.py mode that opens the real main window, and a label note."""
+    if app_wired():
+        return "project", ""
+    ui = Path(__file__).resolve().parent.parent / "desktop_integrations" / "ui"
+    if not (ui / "main_window.py").exists():
+        return "project", " (app.py still opens a placeholder window)"
+    return "window", " (MainWindow wired as app.py will; app.py not yet)"

@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from fixtures import app_env, make_data_dir, placeholder_note
+from fixtures import app_env, launch_mode, make_data_dir
 from startup import _side as launch_side
 from timing import BENCH_DIR, Row, Samples, alternate, fmt_time, run_child
 
@@ -31,9 +31,10 @@ def run(
         small = make_data_dir(folder / "small", SMALL)
         large = make_data_dir(folder / "large", LARGE)
         script = str(BENCH_DIR / "startup_child.py")
+        mode, note = launch_mode()
         sides = {
             name: launch_side(
-                [sys.executable, script, "project"],
+                [sys.executable, script, mode],
                 {**app_env(data), "PYTHONPATH": str(BENCH_DIR)},
             )
             for name, data in (("1k", small), ("100k", large))
@@ -41,7 +42,7 @@ def run(
         for side in sides.values():  # warm the file cache for both alike
             side()
         opened = alternate(sides, rounds, lambda text: progress(f"scale open: {text}"))
-        rows = [_open_row(opened)]
+        rows = [_open_row(opened, note)]
         try:
             rows.append(_filter_row(large, rounds, progress))
         except RuntimeError as e:
@@ -54,12 +55,12 @@ def run(
     return rows, {}
 
 
-def _open_row(samples: Samples) -> Row:
+def _open_row(samples: Samples, note: str) -> Row:
     small, large = samples.median("1k", "time"), samples.median("100k", "time")
     ratio = large / small
     return Row(
         "scale",
-        f"open the main window with {LARGE:,} configurations, to first paint" + placeholder_note(),
+        f"open the main window with {LARGE:,} configurations, to first paint" + note,
         fmt_time(large),
         f"with {SMALL:,}: {fmt_time(small)}",
         ratio,

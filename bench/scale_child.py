@@ -54,8 +54,11 @@ def main() -> None:
     app = QApplication(sys.argv[:1])
     from desktop_integrations.manager import IntegrationManager
     from desktop_integrations.store import ConfigStore
-    from desktop_integrations.ui import MainWindow
 
+    try:
+        from desktop_integrations.ui import MainWindow
+    except ImportError:
+        from desktop_integrations.ui.main_window import MainWindow
     try:
         from desktop_integrations import ExtensionManager
     except ImportError:

@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from fixtures import app_env, make_data_dir, placeholder_note
+from fixtures import app_env, launch_mode, make_data_dir
 from timing import BENCH_DIR, Row, alternate, fmt_time, run_child
 
 CONFIGS = 1000
@@ -37,8 +37,9 @@ def run(
         make_data_dir(folder / "data", CONFIGS)
         env = {**app_env(folder / "data"), "PYTHONPATH": str(BENCH_DIR)}
         script = str(BENCH_DIR / "startup_child.py")
+        mode, note = launch_mode()
         sides = {
-            "project": _side([sys.executable, script, "project"], env),
+            "project": _side([sys.executable, script, mode], env),
             "bare": _side([sys.executable, script, "bare", str(CONFIGS)], env),
         }
         # One unmeasured launch of each warms the OS file cache for both alike.
@@ -50,7 +51,7 @@ def run(
     time_ratio = samples.median("project", "time") / samples.median("bare", "time")
     rss_ratio = samples.median("project", "rss") / samples.median("bare", "rss")
     label = f"launch to first painted window, {CONFIGS:,} configurations"
-    label += placeholder_note()
+    label += note
     rows = [
         Row(
             "start-up",

@@ -1,10 +1,12 @@
 """A process that opens a main window and exits once it is first painted.
 
-Usage: python bench/startup_child.py bare ROWS | project
+Usage: python bench/startup_child.py bare ROWS | project | window
 
 ``bare`` is a plain PySide6 program: a QMainWindow whose central widget is a
 QListView over ROWS strings. ``project`` starts desktop-integrations the way
-its command does (``cli.main``), on the data folder given in the environment.
+its command does (``cli.main``), on the data folder given in the environment;
+``window`` builds MainWindow the way the app wires it, for while ``app.py``
+still opens a placeholder.
 Both report the wall-clock time of the first paint of their main window; the
 parent subtracts its launch time and reads the peak RSS from ``wait4``.
 """
@@ -65,11 +67,38 @@ def main() -> int:
     watcher = FirstPaint()
     app.installEventFilter(watcher)
     if sys.argv[1] == "bare":
-        window = bare(int(sys.argv[2]))  # noqa: F841  (kept alive until exit)
+        window = bare(int(sys.argv[2]))
+        return app.exec()
+    if sys.argv[1] == "window":
+        window = main_window()  # noqa: F841  (kept alive until exit)
         return app.exec()
     from desktop_integrations.cli import main as cli_main
 
     return cli_main([])
+
+
+def main_window() -> Any:
+    """Wire store, managers and MainWindow as the app does, for before app.py does it."""
+    from desktop_integrations.manager import IntegrationManager, set_integration_manager
+    from desktop_integrations.paths import database_path, plugins_dir
+    from desktop_integrations.store import ConfigStore
+
+    try:
+        from desktop_integrations.ui import MainWindow
+    except ImportError:
+        from desktop_integrations.ui.main_window import MainWindow
+    try:
+        from desktop_integrations import ExtensionManager
+    except ImportError:
+        from desktop_integrations.extension_manager import ExtensionManager
+
+    manager = IntegrationManager(ConfigStore(database_path()))
+    set_integration_manager(manager)
+    extensions = ExtensionManager(manager, plugin_dirs=[plugins_dir()])
+    extensions.load()
+    window = MainWindow(manager, extensions)
+    window.show()
+    return window
 
 
 if __name__ == "__main__":
