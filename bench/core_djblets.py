@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from timing import emit
+from child_result import emit
 
 
 def configure(database: Path) -> None:

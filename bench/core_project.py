@@ -10,8 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+from child_result import emit
 from pydantic import Field
-from timing import emit
 
 from desktop_integrations import Integration, IntegrationConfigForm
 from desktop_integrations.manager import IntegrationManager

@@ -15,7 +15,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from timing import emit
+from child_result import emit
 
 SCHEMA = """
 CREATE TABLE configs (

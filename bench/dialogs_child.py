@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 from typing import Any, Literal
 
+from child_result import emit
 from pydantic import Field, SecretStr
 from PySide6.QtCore import QEvent, QObject, QSettings
 from PySide6.QtWidgets import (
@@ -40,7 +41,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from timing import emit
 
 from desktop_integrations import Integration, IntegrationConfigForm
 

@@ -7,8 +7,6 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
-from timing import child_env
-
 #: Built-in integration IDs the stored configurations belong to, with settings.
 BUILTINS = {
     "builtin.webhook": lambda n: {"url": f"https://hooks.example.com/{n}", "headers": {}},
@@ -60,6 +58,10 @@ def make_data_dir(folder: Path, count: int) -> Path:
 
 def app_env(folder: Path) -> dict[str, str]:
     """Environment for a child that opens the app on ``folder`` and nothing of the user's."""
+    # Imported here: fixtures.py is also imported by the bare start-up child,
+    # which must not pay for the parent's helpers.
+    from timing import child_env
+
     return child_env(
         {
             "DESKTOP_INTEGRATIONS_DATA_DIR": str(folder),

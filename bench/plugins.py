@@ -67,6 +67,8 @@ def _side(mode: str, root: Path, count: int) -> Callable[[], dict[str, float]]:
                 "DESKTOP_INTEGRATIONS_DATA_DIR": str(work),
                 "DESKTOP_INTEGRATIONS_CONFIG_DIR": str(work / "config"),
                 "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+                # Fresh plugin files every run: both sides compile them.
+                "PYTHONDONTWRITEBYTECODE": "1",
             }
         )
         try:

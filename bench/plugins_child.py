@@ -15,7 +15,7 @@ import time
 import types
 from pathlib import Path
 
-from timing import emit
+from child_result import emit
 
 import desktop_integrations  # noqa: F401  (its own import cost is not the plugins')
 

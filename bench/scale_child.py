@@ -17,9 +17,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from child_result import emit
 from PySide6.QtCore import QSortFilterProxyModel, QStringListModel, Qt
 from PySide6.QtWidgets import QApplication, QLineEdit, QListView, QMainWindow
-from timing import emit
 
 from desktop_integrations.paths import database_path
 

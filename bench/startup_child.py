@@ -18,9 +18,9 @@ import sys
 import time
 from typing import Any
 
+from child_result import emit
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
-from timing import emit
 
 
 class FirstPaint(QObject):

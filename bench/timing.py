@@ -14,16 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from child_result import RESULT_MARK
+
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
-#: Children print one line starting with this, followed by a JSON object.
-RESULT_MARK = "BENCH-RESULT "
-
-
-def emit(result: Mapping[str, Any]) -> None:
-    """Print a child's result for :func:`run_child` to pick up."""
-    sys.stdout.write(RESULT_MARK + json.dumps(result) + "\n")
-    sys.stdout.flush()
 
 
 @dataclass
@@ -43,7 +37,9 @@ def child_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """Return the environment for a child: offscreen Qt, no user data touched."""
     env = dict(os.environ)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    # Bytecode caches are written as an installed app has them: the first,
+    # unmeasured launch of each side writes them.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.pop("PYTHONPATH", None)
     env.update(extra or {})
     return env
