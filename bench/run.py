@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from timing import Row
 
 BENCHMARKS = ("core", "startup", "scale", "dialogs", "plugins")
-ROUNDS = {"core": 7, "startup": 9, "scale": 5, "dialogs": 7, "plugins": 5}
+ROUNDS = {"core": 9, "startup": 15, "scale": 5, "dialogs": 7, "plugins": 7}
 QUICK_ROUNDS = {"core": 3, "startup": 3, "scale": 3, "dialogs": 3, "plugins": 3}
 
 
