@@ -3,11 +3,232 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from desktop_integrations.errors import IntegrationError
+from desktop_integrations.events import LEVELS, Event, emit
+from desktop_integrations.manager import IntegrationManager, set_integration_manager
+from desktop_integrations.store import ConfigStore
 
 #: A subcommand: its help text, a function adding its arguments to its parser,
 #: and a function running it that returns the exit status.
 Command = tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]
 
+#: Seconds ``notify`` waits for deliveries by default; each has its own timeouts.
+NOTIFY_WAIT = 300.0
+
+
+def _error(message: str) -> None:
+    print(f"desktop-integrations: {message}", file=sys.stderr)
+
+
+@contextmanager
+def _opened(args: argparse.Namespace) -> Iterator[IntegrationManager]:
+    """Open the database and load the plugins, as the app does, without Qt."""
+    from desktop_integrations.delivery import get_delivery_pool
+    from desktop_integrations.extension_manager import ExtensionManager
+
+    store = ConfigStore()
+    if store.recovered_from is not None:
+        _error(
+            f"the database was unreadable; it was moved to {store.recovered_from} "
+            f"and a new one was started."
+        )
+    manager = IntegrationManager(store)
+    set_integration_manager(manager)
+    plugin_dirs = [args.plugins_dir] if getattr(args, "plugins_dir", None) else None
+    extensions = ExtensionManager(manager, plugin_dirs, safe_mode=getattr(args, "safe_mode", False))
+    try:
+        extensions.load()
+        for name, error in extensions.get_load_errors().items():
+            _error(f"warning: plugin {name!r} is not working: {error.message}")
+        yield manager
+    finally:
+        extensions.shutdown()
+        manager.shutdown()
+        get_delivery_pool().shutdown()
+        store.close()
+
+
+def _add_notify_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--title", required=True, help="a one-line summary")
+    parser.add_argument("--body", default="", help="details, in plain text")
+    parser.add_argument("--kind", default="notification", help="what happened, e.g. build.failed")
+    parser.add_argument("--level", choices=LEVELS, default="info", help="how serious it is")
+    parser.add_argument("--url", help="a link to more information")
+    parser.add_argument(
+        "--field",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="an extra fact to show; may be repeated",
+    )
+    parser.add_argument(
+        "--wait",
+        type=float,
+        default=NOTIFY_WAIT,
+        metavar="SECONDS",
+        help=f"how long to wait for deliveries in all (default {NOTIFY_WAIT:.0f})",
+    )
+
+
+def _parse_fields(pairs: list[str]) -> dict[str, str]:
+    fields = {}
+    for pair in pairs:
+        name, equals, value = pair.partition("=")
+        if not equals or not name.strip():
+            raise ValueError(f"--field {pair!r}: write it as NAME=VALUE")
+        fields[name.strip()] = value
+    return fields
+
+
+def _notify(args: argparse.Namespace) -> int:
+    try:
+        event = Event(
+            kind=args.kind,
+            title=args.title,
+            body=args.body,
+            url=args.url,
+            level=args.level,
+            fields=_parse_fields(args.field),
+        )
+    except ValueError as e:
+        details = (
+            "; ".join(f"--{err['loc'][0]}: {err['msg']}" for err in e.errors())
+            if isinstance(e, ValidationError)
+            else str(e)
+        )
+        _error(f"notify: {details}")
+        return 2
+    with _opened(args):
+        emission = emit(event)
+        deliveries = emission.wait(timeout=args.wait)
+        for delivery in deliveries:
+            print(delivery.summary())
+        unfinished = emission.unfinished()
+        if unfinished:
+            _error(f"{unfinished} deliveries did not finish within {args.wait:g} s")
+        if not deliveries and not unfinished:
+            print("No enabled configuration matched the event.")
+    return 1 if unfinished or any(not d.ok for d in deliveries) else 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    with _opened(args) as manager:
+        configs = manager.get_integration_configs()
+        if not configs:
+            print("No configurations.")
+        rows = [
+            (
+                str(config.id),
+                config.integration_id,
+                config.name,
+                ("enabled" if config.enabled else "disabled")
+                + ("" if config.is_available else ", unavailable"),
+            )
+            for config in configs
+        ]
+        widths = [max((len(row[i]) for row in rows), default=0) for i in range(3)]
+        for row in rows:
+            print(
+                "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False))
+                + "  "
+                + row[3]
+            )
+    return 0
+
+
+def _add_export_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "file", type=Path, metavar="FILE", help="the JSON file to write ('-': standard output)"
+    )
+    parser.add_argument(
+        "--include-secrets",
+        action="store_true",
+        help="include secret settings (tokens, passwords) in plaintext",
+    )
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` atomically, readable only by the user."""
+    folder = path.resolve().parent
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _export(args: argparse.Namespace) -> int:
+    from desktop_integrations.transfer import export_configs
+
+    with _opened(args) as manager:
+        document = export_configs(manager, include_secrets=args.include_secrets)
+    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    if str(args.file) == "-":
+        sys.stdout.write(text)
+        return 0
+    try:
+        _write_private(args.file, text)
+    except OSError as e:
+        _error(f"export: cannot write {args.file}: {e.strerror or e}")
+        return 1
+    count = len(document["configurations"])
+    print(f"Exported {count} configurations to {args.file}.")
+    return 0
+
+
+def _add_import_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", type=Path, metavar="FILE", help="a file written by export")
+
+
+def _import(args: argparse.Namespace) -> int:
+    from desktop_integrations.transfer import ConfigImportError, import_configs
+
+    try:
+        text = args.file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        _error(f"import: cannot read {args.file}: {getattr(e, 'strerror', None) or e}")
+        return 1
+    with _opened(args) as manager:
+        try:
+            saved = import_configs(manager, text)
+        except ConfigImportError as e:
+            _error(f"import: {args.file}: {e}")
+            for problem in e.problems:
+                print(f"  {problem}", file=sys.stderr)
+            return 1
+        except IntegrationError as e:
+            _error(f"import: {e}")
+            return 1
+        for config in saved:
+            print(f"Imported {config.name!r} ({config.integration_id}) as #{config.id}.")
+    return 0
+
+
 #: Subcommands by name, in the order ``--help`` lists them.
-COMMANDS: dict[str, Command] = {}
+COMMANDS: dict[str, Command] = {
+    "notify": (
+        "send an event through every enabled configuration whose conditions match",
+        _add_notify_arguments,
+        _notify,
+    ),
+    "list": ("list the configurations", lambda parser: None, _list),
+    "export": ("export the configurations to a JSON file", _add_export_arguments, _export),
+    "import": (
+        "import configurations from a file written by export; all or nothing",
+        _add_import_arguments,
+        _import,
+    ),
+}

@@ -94,6 +94,12 @@ class Emission:
         with self._lock:
             self._deliveries.append(future)
 
+    def unfinished(self) -> int:
+        """Return how many receivers and deliveries are still running."""
+        with self._lock:
+            running = sum(thread.is_alive() for thread in self._receivers)
+            return running + sum(not future.done() for future in self._deliveries)
+
     def wait(self, timeout: float | None = None) -> list[Delivery]:
         """Wait until every receiver returned and every delivery finished.
 
