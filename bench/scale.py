@@ -44,7 +44,7 @@ def run(
         opened = alternate(sides, rounds, lambda text: progress(f"scale open: {text}"))
         rows = [_open_row(opened, note)]
         try:
-            rows.append(_filter_row(large, rounds, progress))
+            rows.append(_filter_row(large, rounds, 1 if quick else 3, progress))
         except RuntimeError as e:
             first = str(e).strip().splitlines()[-1]
             rows.append(
@@ -70,9 +70,9 @@ def _open_row(samples: Samples, note: str) -> Row:
     )
 
 
-def _filter_row(data: Path, rounds: int, progress: Callable[[str], None]) -> Row:
+def _filter_row(data: Path, rounds: int, repeats: int, progress: Callable[[str], None]) -> Row:
     samples = Samples()
-    argv = [sys.executable, str(BENCH_DIR / "scale_child.py"), str(data), "3"]
+    argv = [sys.executable, str(BENCH_DIR / "scale_child.py"), str(data), str(repeats)]
     env = {**app_env(data), "PYTHONPATH": str(BENCH_DIR)}
     for number in range(rounds):
         for side, value in run_child(argv, env).result.items():
