@@ -1,0 +1,363 @@
+"""ConfigDialog: adds or edits a configuration, built from the integration's form."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QDialog,
+    QDialogButtonBox,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_integrations.config import IntegrationConfig
+from desktop_integrations.errors import ConfigConflictError, StoreError
+from desktop_integrations.fields import UIField, ui_fields
+from desktop_integrations.forms import BASIC_FIELDS, NON_FIELD_ERRORS, BoundConfigForm, to_setting
+from desktop_integrations.integration import Integration
+from desktop_integrations.ui.banner import Banner
+from desktop_integrations.ui.dialog_actions import DialogAction, dialog_actions, dialog_sections
+from desktop_integrations.ui.fieldset_group import FieldRow, FieldsetGroup
+from desktop_integrations.ui.icons import app_icon, integration_icon
+from desktop_integrations.ui.settings import ui_settings
+from desktop_integrations.ui.widgets import FieldWidget, create_widget
+
+logger = logging.getLogger(__name__)
+
+#: The banner shown when the values do not validate.
+CORRECT_ERRORS = "Please correct the errors below."
+_GEOMETRY_KEY = "ConfigDialog/geometry"
+
+
+class ConfigDialog(QDialog):
+    """The add/edit dialog of a configuration, built from its integration's form.
+
+    One group per fieldset, one widget per field (chosen through
+    :func:`~desktop_integrations.ui.widgets.register_widget`'s registry). OK
+    and Apply validate through :class:`BoundConfigForm` and save only valid
+    values; errors show next to their fields. Extra buttons and sections come
+    from :mod:`desktop_integrations.ui.dialog_actions` or :meth:`add_action`
+    and :meth:`add_section`.
+
+    Args:
+        integration: The integration being configured.
+        config: The configuration to edit, or None to add one.
+    """
+
+    #: Emitted with the configuration after each successful save.
+    configSaved = Signal(object)
+
+    def __init__(
+        self,
+        integration: Integration,
+        config: IntegrationConfig | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.integration = integration
+        self._config = config
+        self._rows: dict[str, FieldRow] = {}
+        self._groups: list[FieldsetGroup] = []
+        self.setWindowIcon(integration_icon(integration))
+        self.banner = Banner(self)
+        self._build_fields(integration.build_config_form(config))
+        self._build_buttons()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
+        layout.addWidget(self._scroll, 1)
+        layout.addLayout(self._button_row)
+        for factory in dialog_sections():
+            section = factory(self)
+            if section is not None:
+                self.add_section(section)
+        for action in dialog_actions(integration):
+            self.add_action(action)
+        self._load(integration.build_config_form(config))
+        self._restore_geometry()
+
+    # Building ------------------------------------------------------------
+
+    def _build_fields(self, form: BoundConfigForm) -> None:
+        descriptions = ui_fields(form.form_cls)
+        content = QWidget(self)
+        self._content_layout = QVBoxLayout(content)
+        for fieldset in form.fieldsets:
+            group = FieldsetGroup(fieldset, content)
+            for name in fieldset.fields:
+                self._add_field(group, descriptions[name])
+            self._groups.append(group)
+            self._content_layout.addWidget(group)
+        self._content_layout.addStretch()
+        self._scroll = QScrollArea(self)
+        self._scroll.setWidgetResizable(True)
+        self._scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self._scroll.setWidget(content)
+
+    def _add_field(self, group: FieldsetGroup, field: UIField) -> None:
+        widget = create_widget(field, group.body)
+        widget.setObjectName(f"field_{field.name}")
+        widget.changed.connect(self._update_buttons)
+        self._rows[field.name] = group.add_field(field, widget)
+
+    def _build_buttons(self) -> None:
+        buttons = QDialogButtonBox.StandardButton
+        self.button_box = QDialogButtonBox(
+            buttons.Ok | buttons.Cancel | buttons.Apply | buttons.RestoreDefaults, self
+        )
+        self.button_box.accepted.connect(self.accept)
+        self.button_box.rejected.connect(self.reject)
+        self.button_box.clicked.connect(self._on_clicked)
+        self._button_row = QVBoxLayout()
+        self._button_row.addWidget(self.button_box)
+
+    def add_action(self, action: DialogAction) -> QPushButton:
+        """Add a button that calls ``action.handler(dialog, form)``; return the button."""
+        button = QPushButton(action.text, self)
+        button.setAutoDefault(False)
+        button.setToolTip(action.tooltip)
+        if action.icon:
+            button.setIcon(app_icon(action.icon))
+        button.clicked.connect(lambda: self._run_action(action))
+        self.button_box.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
+        return button
+
+    def add_section(self, widget: QWidget) -> None:
+        """Show ``widget`` below the fieldsets (for instance a list of recent deliveries)."""
+        self._content_layout.insertWidget(self._content_layout.count() - 1, widget)
+
+    # Values --------------------------------------------------------------
+
+    @property
+    def config(self) -> IntegrationConfig | None:
+        """The configuration: the one being edited, or the one saved; None before saving."""
+        return self._config
+
+    def field_widget(self, name: str) -> FieldWidget:
+        """Return the widget editing the field ``name``.
+
+        Raises:
+            KeyError: The form has no such field.
+        """
+        return self._rows[name].widget
+
+    def data(self) -> dict[str, Any]:
+        """Return the values shown, by field name."""
+        return {name: row.widget.value() for name, row in self._rows.items()}
+
+    def has_changes(self) -> bool:
+        """Return whether the values shown differ from the last loaded or saved ones."""
+        return self.data() != self._baseline
+
+    def current_config(self) -> IntegrationConfig | None:
+        """Return an unsaved configuration holding the values shown, or None if invalid.
+
+        For actions such as sending a test event with settings not saved yet.
+        """
+        form = self.integration.build_config_form(self._config, self.data())
+        if not form.is_valid():
+            return None
+        cleaned = form.cleaned_data
+        config = self._config.copy() if self._config else self.integration.create_config()
+        config.name, config.enabled = cleaned["name"], cleaned["enabled"]
+        for name, value in cleaned.items():
+            if name not in BASIC_FIELDS:
+                config.set(name, to_setting(value))
+        return config
+
+    def _load(self, form: BoundConfigForm) -> None:
+        """Show ``form``'s initial values, and the errors of stored values that no longer fit."""
+        for name, value in form.initial.items():
+            if name in self._rows:
+                self._rows[name].widget.set_value(value)
+        self._baseline = self.data()
+        self.setWindowTitle(
+            f"{self._config.name} ({self.integration.name})"
+            if self._config is not None
+            else f"Add {self.integration.name}"
+        )
+        problems = list(self._config.problems) if self._config is not None else []
+        if self._config is not None and (problems or not form.is_valid()):
+            self.show_errors(form.errors, problems)
+        else:
+            self.show_errors({})
+        self._update_buttons()
+
+    def restore_defaults(self) -> None:
+        """Put every setting back to its default; the name and enabled flag stay."""
+        defaults = self.integration.build_config_form(None).initial
+        for name, row in self._rows.items():
+            if name not in BASIC_FIELDS and name in defaults:
+                row.widget.set_value(defaults[name])
+        self._update_buttons()
+
+    # Validation and saving -------------------------------------------------
+
+    def show_errors(self, errors: dict[str, list[str]], notes: list[str] | None = None) -> None:
+        """Show each field's errors next to it, a banner, and focus the first bad field."""
+        first: FieldRow | None = None
+        for name, row in self._rows.items():
+            row.set_errors(errors.get(name, []))
+            if name in errors and first is None:
+                first = row
+        for group in self._groups:
+            if any(r.group is group and not r.error_label.isHidden() for r in self._rows.values()):
+                group.set_expanded(True)
+        banner = [CORRECT_ERRORS] if errors else []
+        banner += errors.get(NON_FIELD_ERRORS, []) + (notes or [])
+        if banner:
+            self.banner.show_message(banner, "error")
+        else:
+            self.banner.hide()
+        if first is not None:
+            first.widget.setFocus(Qt.FocusReason.OtherFocusReason)
+            self._scroll.ensureWidgetVisible(first.widget)
+
+    def validate(self) -> BoundConfigForm | None:
+        """Return the form of the values shown if valid; otherwise show the errors."""
+        form = self.integration.build_config_form(self._config, self.data())
+        if form.is_valid():
+            return form
+        self.show_errors(form.errors)
+        return None
+
+    def apply(self) -> bool:
+        """Validate and save; return whether the values were saved.
+
+        The dialog keeps everything typed when saving fails. A configuration
+        changed elsewhere since it was loaded asks whether to reload or overwrite.
+        """
+        form = self.validate()
+        if form is None:
+            return False
+        try:
+            config = form.save()
+        except ConfigConflictError:
+            choice = self.ask_conflict()
+            if choice == "reload":
+                self.reload()
+                return False
+            if choice != "overwrite":
+                return False
+            return self._save(form, force=True)
+        except StoreError as e:
+            self.banner.show_message([f"Could not save {form.data['name']!r}.", str(e)], "error")
+            return False
+        return self._saved(config)
+
+    def _save(self, form: BoundConfigForm, *, force: bool) -> bool:
+        try:
+            config = form.save(force=force)
+        except StoreError as e:
+            self.banner.show_message(["Could not save.", str(e)], "error")
+            return False
+        return self._saved(config)
+
+    def _saved(self, config: IntegrationConfig) -> bool:
+        self._config = config
+        self._load(self.integration.build_config_form(config))
+        self.configSaved.emit(config)
+        return True
+
+    def reload(self) -> None:
+        """Show the stored values again, reading them from the database."""
+        manager = self.integration.integration_mgr
+        if self._config is not None and self._config.id is not None:
+            manager.clear_configs_cache(self.integration)
+            fresh = manager.get_integration_configs(self.integration, id=self._config.id)
+            if not fresh:
+                self.banner.show_message(
+                    "This configuration was deleted elsewhere; OK saves it as a new one.",
+                    "warning",
+                )
+                self._config = None
+                return
+            self._config = fresh[0]
+        self._load(self.integration.build_config_form(self._config))
+        self.banner.show_message("The stored values were loaded again.", "info")
+
+    def ask_conflict(self) -> str:
+        """Ask what to do about a conflicting edit: "reload", "overwrite" or "cancel"."""
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Configuration changed elsewhere",
+            "This configuration was changed by another window or program since you "
+            "opened it.\n\nReload its stored values (your changes here are lost), or "
+            "overwrite them with yours?",
+            parent=self,
+        )
+        reload = box.addButton("Reload", QMessageBox.ButtonRole.ResetRole)
+        overwrite = box.addButton("Overwrite", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        clicked = box.clickedButton()
+        return "reload" if clicked is reload else "overwrite" if clicked is overwrite else "cancel"
+
+    # Buttons -----------------------------------------------------------------
+
+    def _run_action(self, action: DialogAction) -> None:
+        form = self.validate() if action.needs_valid else None
+        if action.needs_valid and form is None:
+            return
+        if form is None:
+            form = self.integration.build_config_form(self._config, self.data())
+        try:
+            action.handler(self, form)
+        except Exception as e:
+            logger.exception("The dialog action %r failed", action.text)
+            self.banner.show_message(f"{action.text} failed: {e}", "error")
+
+    def _update_buttons(self) -> None:
+        apply = self.button_box.button(QDialogButtonBox.StandardButton.Apply)
+        apply.setEnabled(self._config is None or self.has_changes())
+
+    def _on_clicked(self, button: QAbstractButton) -> None:
+        role = self.button_box.standardButton(button)
+        if role == QDialogButtonBox.StandardButton.Apply:
+            self.apply()
+        elif role == QDialogButtonBox.StandardButton.RestoreDefaults:
+            self.restore_defaults()
+
+    def accept(self) -> None:
+        """Save, and close only if saving succeeded."""
+        if self.apply():
+            self._save_geometry()
+            super().accept()
+
+    def reject(self) -> None:
+        """Close without saving, asking first if there are unsaved changes."""
+        if self.has_changes():
+            answer = QMessageBox.question(
+                self,
+                "Discard changes?",
+                "You have unsaved changes. Discard them?",
+                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Discard:
+                return
+        self._save_geometry()
+        super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Treat closing the window like Cancel."""
+        if not self.isVisible():
+            event.accept()
+            return
+        event.ignore()
+        self.reject()
+
+    def _restore_geometry(self) -> None:
+        geometry = ui_settings().value(_GEOMETRY_KEY)
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(560, 620)
+
+    def _save_geometry(self) -> None:
+        ui_settings().setValue(_GEOMETRY_KEY, self.saveGeometry())

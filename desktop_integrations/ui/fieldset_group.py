@@ -1,0 +1,127 @@
+"""FieldsetGroup: one fieldset of a configuration dialog, its fields and their messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_integrations.fields import UIField
+from desktop_integrations.forms import Fieldset
+from desktop_integrations.ui.widgets import FieldWidget
+
+_ERROR_STYLE = "color: #b3261e;"
+_HELP_STYLE = "color: palette(placeholder-text);"
+
+
+def paragraphs(text: str) -> str:
+    """Return rich text with one paragraph per non-blank line of ``text``."""
+    return "".join(f"<p>{line.strip()}</p>" for line in text.splitlines() if line.strip())
+
+
+@dataclass
+class FieldRow:
+    """A field's widget and the labels around it.
+
+    Attributes:
+        widget: The editor.
+        error_label: Shows the field's errors; hidden when there are none.
+        group: The fieldset group holding the field.
+    """
+
+    widget: FieldWidget
+    error_label: QLabel
+    group: FieldsetGroup
+
+    def set_errors(self, messages: list[str]) -> None:
+        """Show ``messages`` under the field (none: hide the label)."""
+        self.error_label.setText(" ".join(messages))
+        self.error_label.setVisible(bool(messages))
+
+
+class FieldsetGroup(QGroupBox):
+    """A titled group of field rows; a ``collapse`` fieldset starts closed.
+
+    A collapsible group shows a toggle button instead of its title and opens
+    when one of its fields has an error.
+    """
+
+    def __init__(self, fieldset: Fieldset, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.fieldset = fieldset
+        layout = QVBoxLayout(self)
+        self.toggle: QToolButton | None = None
+        if fieldset.collapsible:
+            self.toggle = QToolButton(self)
+            self.toggle.setText(fieldset.title or "More options")
+            self.toggle.setCheckable(True)
+            self.toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            self.toggle.setAutoRaise(True)
+            self.toggle.setArrowType(Qt.ArrowType.RightArrow)
+            self.toggle.toggled.connect(self.set_expanded)
+            layout.addWidget(self.toggle)
+        elif fieldset.title:
+            self.setTitle(fieldset.title)
+        self.body = QWidget(self)
+        body_layout = QVBoxLayout(self.body)
+        body_layout.setContentsMargins(0, 0, 0, 0)
+        if fieldset.description:
+            description = QLabel(paragraphs(fieldset.description), self.body)
+            description.setTextFormat(Qt.TextFormat.RichText)
+            description.setWordWrap(True)
+            description.setOpenExternalLinks(True)
+            body_layout.addWidget(description)
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        body_layout.addLayout(self.form)
+        layout.addWidget(self.body)
+        self.body.setVisible(not fieldset.collapsible)
+
+    def is_expanded(self) -> bool:
+        """Return whether the fields are shown."""
+        return not self.body.isHidden()
+
+    def set_expanded(self, expanded: bool) -> None:
+        """Show or hide the fields of a collapsible group."""
+        self.body.setVisible(expanded)
+        if self.toggle is not None:
+            self.toggle.setChecked(expanded)
+            self.toggle.setArrowType(
+                Qt.ArrowType.DownArrow if expanded else Qt.ArrowType.RightArrow
+            )
+
+    def add_field(self, field: UIField, widget: FieldWidget) -> FieldRow:
+        """Add a row for ``field`` edited by ``widget``; return it."""
+        column = QWidget(self.body)
+        column_layout = QVBoxLayout(column)
+        column_layout.setContentsMargins(0, 0, 0, 0)
+        column_layout.setSpacing(2)
+        column_layout.addWidget(widget)
+        if field.description:
+            help_label = QLabel(field.description, column)
+            help_label.setWordWrap(True)
+            help_label.setStyleSheet(_HELP_STYLE)
+            column_layout.addWidget(help_label)
+        error_label = QLabel(column)
+        error_label.setWordWrap(True)
+        error_label.setStyleSheet(_ERROR_STYLE)
+        error_label.setAccessibleName(f"Errors in {field.title}")
+        error_label.hide()
+        column_layout.addWidget(error_label)
+        if widget.shows_label:
+            self.form.addRow(column)
+        else:
+            label = QLabel(f"{field.title}{' *' if field.required else ''}:", self.body)
+            label.setBuddy(widget)
+            if field.required:
+                label.setToolTip("Required")
+            self.form.addRow(label, column)
+        return FieldRow(widget, error_label, self)

@@ -1,0 +1,118 @@
+"""Icons: integrations' 1x/2x icons, generated fallbacks, and the app's own icons."""
+
+from __future__ import annotations
+
+import logging
+import zlib
+from collections.abc import Mapping
+from pathlib import Path
+
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QIcon, QImageReader, QPainter, QPixmap
+
+from desktop_integrations.integration import Integration, static
+
+logger = logging.getLogger(__name__)
+
+#: Sizes of the 1x and 2x icon files, in pixels.
+ICON_SIZES = {"1x": QSize(48, 48), "2x": QSize(96, 96)}
+
+_integration_icons: dict[tuple[str, tuple[tuple[str, str], ...]], QIcon] = {}
+_named_icons: dict[str, QIcon] = {}
+
+
+def _readable(path: str | None) -> bool:
+    if not path or not Path(path).is_file():
+        return False
+    reader = QImageReader(path)
+    return reader.canRead() and not reader.size().isEmpty()
+
+
+def fallback_icon(key: str, label: str) -> QIcon:
+    """Return a generated icon: ``label``'s initial on a colour derived from ``key``.
+
+    The colour is stable across runs, so an integration keeps its look.
+    """
+    hue = zlib.crc32(key.encode()) % 360
+    letter = (label.strip()[:1] or "?").upper()
+    icon = QIcon()
+    for size in ICON_SIZES.values():
+        pixmap = QPixmap(size)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor.fromHsl(hue, 140, 110))
+        side = size.width()
+        painter.drawRoundedRect(QRectF(0, 0, side, side), side / 5, side / 5)
+        font = QFont()
+        font.setBold(True)
+        font.setPixelSize(int(side * 0.55))
+        painter.setFont(font)
+        painter.setPen(QColor("white"))
+        painter.drawText(QRectF(0, 0, side, side), Qt.AlignmentFlag.AlignCenter, letter)
+        painter.end()
+        icon.addPixmap(pixmap)
+    return icon
+
+
+def icon_from_files(paths: Mapping[str, str], key: str, label: str) -> QIcon:
+    """Return an icon holding the 1x and 2x files, or a fallback if neither is readable.
+
+    Logs one warning naming every missing or unreadable file.
+    """
+    readable = {res: path for res, path in paths.items() if res in ICON_SIZES and _readable(path)}
+    broken = [
+        f"{res}: {paths.get(res) or 'not given'}" for res in ICON_SIZES if res not in readable
+    ]
+    if broken:
+        logger.warning(
+            "Icon of %r: missing or unreadable file(s) (%s)%s",
+            key,
+            "; ".join(broken),
+            "" if readable else "; using a generated icon",
+        )
+    if not readable:
+        return fallback_icon(key, label)
+    icon = QIcon()
+    for res, path in readable.items():
+        icon.addFile(path, ICON_SIZES[res])
+    return icon
+
+
+def integration_icon(integration: Integration) -> QIcon:
+    """Return the integration's icon, with both its 1x and 2x images.
+
+    A missing or broken icon gives a generated fallback and one logged
+    warning; the icon is built once per integration and then cached.
+    """
+    try:
+        paths = {str(k): str(v) for k, v in (integration.icon_static_urls or {}).items()}
+    except Exception:
+        logger.exception("icon_static_urls of %r failed", integration.id)
+        paths = {}
+    # Keyed by the files too: a reloaded plugin may point at new ones.
+    key = (integration.id, tuple(sorted(paths.items())))
+    icon = _integration_icons.get(key)
+    if icon is None:
+        icon = _integration_icons[key] = icon_from_files(paths, integration.id, integration.name)
+    return icon
+
+
+def app_icon(name: str) -> QIcon:
+    """Return one of the app's icons from ``resources/icons`` (``"app"``, ``"action-add"``...).
+
+    A missing file gives an empty icon (actions then show their text alone),
+    logged once.
+    """
+    icon = _named_icons.get(name)
+    if icon is None:
+        paths = {"1x": static(f"{name}.png"), "2x": static(f"{name}@2x.png")}
+        readable = {res: path for res, path in paths.items() if _readable(path)}
+        if not readable:
+            logger.warning("The app icon %r is missing from %s", name, Path(paths["1x"]).parent)
+        icon = QIcon()
+        for res, path in readable.items():
+            icon.addFile(path, ICON_SIZES[res])
+        _named_icons[name] = icon
+    return icon

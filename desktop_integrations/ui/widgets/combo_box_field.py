@@ -1,0 +1,54 @@
+"""ComboBoxField: a choice among a ``Literal``'s or an ``Enum``'s values."""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+from PySide6.QtCore import QSignalBlocker
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QWidget
+
+from desktop_integrations.fields import UIField
+from desktop_integrations.ui.widgets.field_widget import FieldWidget
+
+#: The entry an optional choice shows for "no value".
+NONE_LABEL = "(none)"
+
+
+class ComboBoxField(FieldWidget):
+    """A combo box of the field's choices; an optional field adds "(none)".
+
+    A stored value that is no longer a choice is kept as an extra entry, so
+    the form reports it rather than the dialog silently picking another.
+    """
+
+    def __init__(self, field: UIField, parent: QWidget | None = None) -> None:
+        super().__init__(field, parent)
+        self.combo_box = QComboBox(self)
+        self.combo_box.setAccessibleName(field.title)
+        if field.optional:
+            self.combo_box.addItem(NONE_LABEL, None)
+        for choice in field.choices:
+            self.combo_box.addItem(choice.label, choice.value)
+        self.combo_box.currentIndexChanged.connect(self._emit_changed)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.combo_box)
+        layout.addStretch()
+        self.setFocusProxy(self.combo_box)
+
+    def value(self) -> Any:
+        """Return the chosen value."""
+        return self.combo_box.currentData()
+
+    def set_value(self, value: Any) -> None:
+        """Select ``value``."""
+        if isinstance(value, enum.Enum):
+            value = value.value
+        with QSignalBlocker(self.combo_box):
+            for index in range(self.combo_box.count()):
+                if self.combo_box.itemData(index) == value:
+                    self.combo_box.setCurrentIndex(index)
+                    return
+            self.combo_box.addItem(f"{value} (not a valid choice)", value)
+            self.combo_box.setCurrentIndex(self.combo_box.count() - 1)
