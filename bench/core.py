@@ -57,16 +57,18 @@ def djblets_python() -> Path:
     return python
 
 
-def _side(python: str | Path, script: str, params: dict[str, int]) -> Callable[[], dict[str, Any]]:
+def _side(
+    python: str | Path, script: str, params: dict[str, int], versions: dict[str, str]
+) -> Callable[[], dict[str, Any]]:
     def run() -> dict[str, Any]:
         workdir = tempfile.mkdtemp(prefix="bench-core-")
         try:
             argv = [str(python), str(BENCH_DIR / script), workdir, json.dumps(params)]
-            # The bench folder is the children's import path for timing.py.
+            # The bench folder is the children's import path for child_result.py.
             child = run_child(argv, child_env({"PYTHONPATH": str(BENCH_DIR)}))
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
-        run.versions = child.result.pop("versions", None)  # type: ignore[attr-defined]
+        versions.update(child.result.pop("versions", {}))
         return child.result
 
     return run
@@ -76,14 +78,13 @@ def run(
     quick: bool, rounds: int, progress: Callable[[str], None]
 ) -> tuple[list[Row], dict[str, str]]:
     params = QUICK if quick else FULL
-    djblets = _side(djblets_python(), "core_djblets.py", params)
+    versions: dict[str, str] = {}
     sides = {
-        "project": _side(sys.executable, "core_project.py", params),
-        "djblets": djblets,
-        "raw": _side(sys.executable, "core_raw.py", params),
+        "project": _side(sys.executable, "core_project.py", params, versions),
+        "djblets": _side(djblets_python(), "core_djblets.py", params, versions),
+        "raw": _side(sys.executable, "core_raw.py", params, versions),
     }
     samples = alternate(sides, rounds, lambda text: progress(f"core: {text}"))
-    versions = getattr(djblets, "versions", None) or {}
     return rows(samples), {k.capitalize(): v for k, v in versions.items()}
 
 

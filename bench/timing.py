@@ -6,7 +6,6 @@ import json
 import os
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -106,10 +105,6 @@ class Samples:
     def median(self, side: str, metric: str) -> float:
         return statistics.median(self.values[side][metric])
 
-    def spread(self, side: str, metric: str) -> tuple[float, float]:
-        data = self.values[side][metric]
-        return min(data), max(data)
-
 
 def alternate(
     sides: Mapping[str, Callable[[], Mapping[str, float]]],
@@ -132,16 +127,6 @@ def alternate(
         if progress is not None:
             progress(f"round {number + 1}/{rounds} ({' -> '.join(order)})")
     return samples
-
-
-def best_of(func: Callable[[], float], repeat: int) -> float:
-    """Return the median of ``repeat`` calls of ``func`` (each returns seconds)."""
-    return statistics.median(func() for _ in range(repeat))
-
-
-def python_for_project() -> str:
-    """The interpreter the project runs in: the one running the bench."""
-    return sys.executable
 
 
 @dataclass
