@@ -17,6 +17,7 @@ from desktop_integrations.errors import (
     StoreError,
 )
 from desktop_integrations.extension import Extension, IntegrationHook
+from desktop_integrations.extension_manager import ExtensionManager
 from desktop_integrations.forms import BoundConfigForm, Fieldset, IntegrationConfigForm
 from desktop_integrations.hooks import Hook, SignalHook
 from desktop_integrations.integration import Integration, static
@@ -33,6 +34,7 @@ __all__ = [
     "ConfigStore",
     "ConfigValidationError",
     "Extension",
+    "ExtensionManager",
     "Fieldset",
     "Hook",
     "Integration",
