@@ -4,6 +4,10 @@ Whole-process wall time (from just before the parent launches the child to
 the end of the child's first paint) and peak RSS (``ru_maxrss`` from
 ``wait4``), offscreen, built-in plugins, 1,000 stored configurations; the
 bare program shows a QListView of 1,000 rows.
+
+A third side, the bare program listing configurations loaded through the
+core (``import desktop_integrations``, store, manager), shows how much of the
+gap the core's imports alone take.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ def run(
         sides = {
             "project": _side([sys.executable, script, mode], env),
             "bare": _side([sys.executable, script, "bare", str(CONFIGS)], env),
+            "core": _side([sys.executable, script, "core"], env),
         }
         # One unmeasured launch of each warms the OS file cache for both alike.
         for side in sides.values():
@@ -72,6 +77,14 @@ def run(
             "project/bare",
             f"<= {LIMIT}",
             rss_ratio <= LIMIT,
+        ),
+        Row(
+            "start-up",
+            "floor: the bare window listing configurations loaded through the core",
+            f"{fmt_time(samples.median('core', 'time'))}, {samples.median('core', 'rss'):.0f} MiB",
+            f"bare PySide6 {fmt_time(samples.median('bare', 'time'))}",
+            samples.median("core", "time") / samples.median("bare", "time"),
+            "core/bare (time)",
         ),
     ]
     return rows, {}

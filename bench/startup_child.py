@@ -1,12 +1,13 @@
 """A process that opens a main window and exits once it is first painted.
 
-Usage: python bench/startup_child.py bare ROWS | project | window
+Usage: python bench/startup_child.py bare ROWS | core | project | window
 
 ``bare`` is a plain PySide6 program: a QMainWindow whose central widget is a
 QListView over ROWS strings. ``project`` starts desktop-integrations the way
 its command does (``cli.main``), on the data folder given in the environment;
 ``window`` builds MainWindow the way the app wires it, for while ``app.py``
-still opens a placeholder.
+still opens a placeholder. ``core`` is the bare window listing the
+configurations loaded through the core: the floor for any window built on it.
 Both report the wall-clock time of the first paint of their main window; the
 parent subtracts its launch time and reads the peak RSS from ``wait4``.
 """
@@ -47,15 +48,14 @@ class FirstPaint(QObject):
         os._exit(0)
 
 
-def bare(rows: int) -> Any:
-    from fixtures import config_name
+def bare(names: list[str]) -> Any:
     from PySide6.QtCore import QStringListModel
     from PySide6.QtWidgets import QListView
 
     window = QMainWindow()
     window.setWindowTitle("Integrations")
     view = QListView()
-    view.setModel(QStringListModel([config_name(n) for n in range(rows)], view))
+    view.setModel(QStringListModel(names, view))
     window.setCentralWidget(view)
     window.resize(720, 480)
     window.show()
@@ -67,7 +67,12 @@ def main() -> int:
     watcher = FirstPaint()
     app.installEventFilter(watcher)
     if sys.argv[1] == "bare":
-        window = bare(int(sys.argv[2]))
+        from fixtures import config_name
+
+        window = bare([config_name(n) for n in range(int(sys.argv[2]))])
+        return app.exec()
+    if sys.argv[1] == "core":
+        window = bare(core_names())
         return app.exec()
     if sys.argv[1] == "window":
         window = main_window()  # noqa: F841  (kept alive until exit)
@@ -75,6 +80,16 @@ def main() -> int:
     from desktop_integrations.cli import main as cli_main
 
     return cli_main([])
+
+
+def core_names() -> list[str]:
+    """Load the configurations through the core, as the app must before listing them."""
+    from desktop_integrations.manager import IntegrationManager
+    from desktop_integrations.paths import database_path
+    from desktop_integrations.store import ConfigStore
+
+    manager = IntegrationManager(ConfigStore(database_path()))
+    return [config.name for config in manager.get_integration_configs()]
 
 
 def main_window() -> Any:
