@@ -37,6 +37,15 @@ CORRECT_ERRORS = "Please correct the errors below."
 _GEOMETRY_KEY = "ConfigDialog/geometry"
 
 
+def _stored_form(value: Any) -> Any:
+    """Return a value as it is stored (JSON-compatible), the form widgets accept."""
+    try:
+        return to_setting(value)
+    except Exception:
+        # Not JSON-compatible (an odd default): the widget gets it as it is.
+        return value
+
+
 class ConfigDialog(QDialog):
     """The add/edit dialog of a configuration, built from its integration's form.
 
@@ -176,7 +185,7 @@ class ConfigDialog(QDialog):
         """Show ``form``'s initial values, and the errors of stored values that no longer fit."""
         for name, value in form.initial.items():
             if name in self._rows:
-                self._rows[name].widget.set_value(value)
+                self._rows[name].widget.set_value(_stored_form(value))
         self._baseline = self.data()
         self.setWindowTitle(
             f"{self._config.name} ({self.integration.name})"
@@ -195,7 +204,7 @@ class ConfigDialog(QDialog):
         defaults = self.integration.build_config_form(None).initial
         for name, row in self._rows.items():
             if name not in BASIC_FIELDS and name in defaults:
-                row.widget.set_value(defaults[name])
+                row.widget.set_value(_stored_form(defaults[name]))
         self._update_buttons()
 
     # Validation and saving -------------------------------------------------
