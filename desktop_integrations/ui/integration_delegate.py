@@ -1,0 +1,59 @@
+"""IntegrationDelegate: paints an integration as icon, bold name and description."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtGui import QFont, QIcon, QPainter
+from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from desktop_integrations.ui.integrations_model import DescriptionRole
+
+ICON_SIZE = 48
+_MARGIN = 8
+
+
+class IntegrationDelegate(QStyledItemDelegate):
+    """Draws a 48 px icon, the name in bold and the description below it."""
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        """Return room for the icon and two lines of text."""
+        lines = option.fontMetrics.lineSpacing() * 3
+        return QSize(240, max(ICON_SIZE, lines) + 2 * _MARGIN)
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        """Paint the selection background, the icon and the two texts."""
+        self.initStyleOption(option, index)
+        rect: QRect = option.rect
+        style = option.widget.style() if option.widget else QApplication.style()
+        painter.save()
+        option.text = ""
+        option.icon = QIcon()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, option.widget)
+        icon = index.data(Qt.ItemDataRole.DecorationRole)
+        icon_rect = QRect(rect.left() + _MARGIN, rect.top() + _MARGIN, ICON_SIZE, ICON_SIZE)
+        if isinstance(icon, QIcon):
+            icon.paint(painter, icon_rect)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        palette = option.palette
+        painter.setPen(palette.highlightedText().color() if selected else palette.text().color())
+        text_left = icon_rect.right() + _MARGIN
+        text_rect = QRect(text_left, rect.top() + _MARGIN, rect.right() - text_left - _MARGIN, 0)
+        bold = QFont(option.font)
+        bold.setBold(True)
+        painter.setFont(bold)
+        line = painter.fontMetrics().lineSpacing()
+        name = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        painter.drawText(text_rect.adjusted(0, 0, 0, line), Qt.AlignmentFlag.AlignLeft, name)
+        painter.setFont(option.font)
+        description = str(index.data(DescriptionRole) or "")
+        body = text_rect.adjusted(0, line + 2, 0, rect.height() - line - 2 * _MARGIN)
+        flags = Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap
+        painter.drawText(body, int(flags), description)
+        painter.restore()

@@ -1,0 +1,65 @@
+"""IntegrationsModel: the registered integrations, sorted by name."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+
+from desktop_integrations.integration import Integration
+from desktop_integrations.manager import IntegrationManager
+from desktop_integrations.ui.icons import integration_icon
+
+Index = QModelIndex | QPersistentModelIndex
+ROLE = Qt.ItemDataRole
+#: The :class:`Integration` of a row.
+IntegrationRole = ROLE.UserRole + 1
+#: The integration's description.
+DescriptionRole = ROLE.UserRole + 2
+#: Lower-case text that the filter box matches.
+FilterRole = ROLE.UserRole + 3
+
+
+class IntegrationsModel(QAbstractListModel):
+    """One row per registered integration: name, icon and description.
+
+    Args:
+        manager: The manager whose integrations to list.
+    """
+
+    def __init__(self, manager: IntegrationManager, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.manager = manager
+        self._integrations: list[Integration] = []
+        self.reload()
+
+    def reload(self) -> None:
+        """List the registered integrations again (after plugins changed)."""
+        self.beginResetModel()
+        self._integrations = sorted(
+            self.manager.get_integrations(), key=lambda i: (i.name.casefold(), i.id)
+        )
+        self.endResetModel()
+
+    def integration_at(self, row: int) -> Integration:
+        """Return the integration shown in ``row``."""
+        return self._integrations[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        """Return the number of integrations."""
+        return 0 if parent.isValid() else len(self._integrations)
+
+    def data(self, index: Index, role: int = ROLE.DisplayRole) -> Any:
+        """Return the name, icon, description or integration of a row."""
+        integration = self._integrations[index.row()]
+        if role == ROLE.DisplayRole:
+            return integration.name
+        if role == ROLE.DecorationRole:
+            return integration_icon(integration)
+        if role in (DescriptionRole, ROLE.ToolTipRole, ROLE.AccessibleDescriptionRole):
+            return integration.description
+        if role == IntegrationRole:
+            return integration
+        if role == FilterRole:
+            return f"{integration.name}\n{integration.description}".casefold()
+        return None

@@ -1,0 +1,125 @@
+"""The main window's actions, menus and toolbar."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QToolBar
+
+from desktop_integrations.ui.icons import app_icon
+
+if TYPE_CHECKING:
+    from desktop_integrations.ui.main_window import MainWindow
+
+
+def _action(
+    window: MainWindow,
+    text: str,
+    slot: Callable[[], object],
+    *,
+    icon: str | None = None,
+    shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+    tip: str = "",
+) -> QAction:
+    action = QAction(text, window)
+    if icon:
+        action.setIcon(app_icon(icon))
+    if shortcut is not None:
+        action.setShortcut(shortcut)
+    action.setToolTip(tip or text.replace("&", "").rstrip("…"))
+    action.setStatusTip(action.toolTip())
+    action.triggered.connect(lambda _checked=False: slot())
+    return action
+
+
+def build_actions(window: MainWindow) -> dict[str, QAction]:
+    """Create the window's actions, menus and toolbar; return the actions by name."""
+    keys = QKeySequence.StandardKey
+    actions = {
+        "new": _action(
+            window,
+            "&New Configuration…",
+            window.focus_picker,
+            icon="action-add",
+            shortcut=keys.New,
+            tip="Add a configuration: choose an integration",
+        ),
+        "edit": _action(
+            window,
+            "&Edit…\tEnter",
+            window.edit_selected,
+            icon="action-edit",
+            tip="Edit the selected configuration",
+        ),
+        "duplicate": _action(
+            window,
+            "D&uplicate…",
+            window.duplicate_selected,
+            icon="action-duplicate",
+            shortcut="Ctrl+D",
+            tip="Copy the selected configuration",
+        ),
+        "delete": _action(
+            window,
+            "&Delete…",
+            window.delete_selected,
+            icon="action-delete",
+            shortcut=keys.Delete,
+            tip="Delete the selected configuration",
+        ),
+        "find": _action(
+            window,
+            "&Find",
+            window.filter_edit.setFocus,
+            shortcut=keys.Find,
+            tip="Filter the configurations",
+        ),
+        "reload": _action(
+            window,
+            "&Reload",
+            window.reload_all,
+            icon="action-reload",
+            shortcut=keys.Refresh,
+            tip="Rescan plugins and re-read the database",
+        ),
+        "plugins": _action(
+            window,
+            "&Plugins",
+            lambda: None,
+            icon="action-plugins",
+            tip="Show the plugins and their errors",
+        ),
+        "plugins_folder": _action(
+            window, "Open Plugins &Folder", window.open_plugins_folder, icon="action-folder"
+        ),
+        "about": _action(window, "&About", window.show_about),
+        "quit": _action(window, "&Quit", window.close, shortcut="Ctrl+Q"),
+    }
+    # Delete acts on the list only, so the key still deletes text in the filter boxes.
+    actions["delete"].setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+    window.configs_view.addAction(actions["delete"])
+    actions["plugins"].setCheckable(True)
+    actions["plugins"].setEnabled(window.extension_manager is not None)
+    menu_bar = window.menuBar()
+    for title, names in (
+        ("&File", ("new", "plugins_folder", None, "quit")),
+        ("&Edit", ("edit", "duplicate", "delete", None, "find")),
+        ("&View", ("reload", "plugins")),
+        ("&Help", ("about",)),
+    ):
+        menu = menu_bar.addMenu(title)
+        for name in names:
+            if name is None:
+                menu.addSeparator()
+            else:
+                menu.addAction(actions[name])
+    toolbar = QToolBar("Main toolbar", window)
+    toolbar.setObjectName("mainToolbar")
+    toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+    for name in ("new", "edit", "duplicate", "delete", "reload", "plugins"):
+        toolbar.addAction(actions[name])
+    window.addToolBar(toolbar)
+    return actions

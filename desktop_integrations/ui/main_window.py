@@ -1,0 +1,368 @@
+"""MainWindow: the integrations to add, the configurations, and the plugins."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QEvent, QModelIndex, QSize, QSortFilterProxyModel, Qt, QUrl, Signal
+from PySide6.QtGui import QCloseEvent, QDesktopServices
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDockWidget,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_integrations import paths
+from desktop_integrations.__about__ import __version__
+from desktop_integrations.config import IntegrationConfig
+from desktop_integrations.errors import IntegrationError
+from desktop_integrations.extension_manager import ExtensionManager, extensions_changed
+from desktop_integrations.integration import Integration
+from desktop_integrations.manager import IntegrationManager
+from desktop_integrations.ui.banner import Banner
+from desktop_integrations.ui.config_dialog import ConfigDialog
+from desktop_integrations.ui.configs_model import NAME, ConfigRole, ConfigsModel, FilterRole
+from desktop_integrations.ui.icons import app_icon
+from desktop_integrations.ui.integration_picker import IntegrationPicker
+from desktop_integrations.ui.main_menus import build_actions
+from desktop_integrations.ui.plugin_watcher import PluginWatcher
+from desktop_integrations.ui.plugins_page import PluginsPage
+from desktop_integrations.ui.settings import ui_settings
+
+logger = logging.getLogger(__name__)
+
+EMPTY_TEXT = (
+    "<h3>No configurations yet</h3>"
+    "<p>Choose an integration in the list on the left (Ctrl+N, then Enter), fill in its "
+    "settings and click OK.</p><p>An integration can have several configurations, for "
+    "instance one per channel.</p>"
+)
+
+
+class MainWindow(QMainWindow):
+    """The app's window: an integration picker, the configurations, and plugins.
+
+    Args:
+        manager: The integration manager (registry and configurations).
+        extension_manager: The plugin loader; None shows no Plugins page.
+
+    Attributes:
+        integrations_view: The list of registered integrations to add.
+        configs_view: The configurations (one row each).
+        banner: Messages such as a recovered database or a failed save.
+    """
+
+    _extensionsChanged = Signal()
+
+    def __init__(
+        self,
+        manager: IntegrationManager,
+        extension_manager: ExtensionManager | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.manager = manager
+        self.extension_manager = extension_manager
+        self.setWindowTitle("Integrations")
+        self.setWindowIcon(app_icon("app"))
+        self.banner = Banner(self, closable=True)
+        self.picker = IntegrationPicker(manager, self)
+        self.picker.integrationChosen.connect(self.add_config)
+        self.integrations_view = self.picker.view
+        self._build_configs()
+        splitter = QSplitter(self)
+        splitter.setObjectName("mainSplitter")
+        splitter.addWidget(self.picker)
+        splitter.addWidget(self._configs_pane)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([300, 620])
+        self._splitter = splitter
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.addWidget(self.banner)
+        layout.addWidget(splitter, 1)
+        self.setCentralWidget(central)
+        self.actions_by_name = build_actions(self)
+        self.plugins_page: PluginsPage | None = None
+        self.plugin_watcher: PluginWatcher | None = None
+        if extension_manager is not None:
+            self._build_plugins(extension_manager)
+        self._update_actions()
+        self._update_empty_state()
+        self._show_recovery()
+        self._restore_settings()
+
+    # Building ------------------------------------------------------------
+
+    def _build_configs(self) -> None:
+        self.configs_model = ConfigsModel(self.manager, self)
+        self.configs_model.errorOccurred.connect(self.show_error)
+        self.configs_proxy = QSortFilterProxyModel(self)
+        self.configs_proxy.setSourceModel(self.configs_model)
+        self.configs_proxy.setFilterRole(FilterRole)
+        self.configs_proxy.setFilterKeyColumn(NAME)
+        self.configs_proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.filter_edit = QLineEdit(self)
+        self.filter_edit.setPlaceholderText("Filter configurations (Ctrl+F)")
+        self.filter_edit.setAccessibleName("Filter configurations")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.textChanged.connect(self._on_filter)
+        view = QTreeView(self)
+        view.setAccessibleName("Configurations")
+        view.setRootIsDecorated(False)
+        view.setUniformRowHeights(True)
+        view.setAlternatingRowColors(True)
+        view.setIconSize(QSize(32, 32))
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.setModel(self.configs_proxy)
+        header = view.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
+        header.resizeSection(1, 180)
+        header.resizeSection(2, 120)
+        view.activated.connect(self._on_activated)
+        view.selectionModel().selectionChanged.connect(self._update_actions)
+        self.configs_view = view
+        self.empty_label = QLabel(EMPTY_TEXT, self)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setAccessibleName("No configurations")
+        self._stack = QStackedWidget(self)
+        self._stack.addWidget(view)
+        self._stack.addWidget(self.empty_label)
+        for signal in (
+            self.configs_proxy.rowsInserted,
+            self.configs_proxy.rowsRemoved,
+            self.configs_proxy.modelReset,
+            self.configs_proxy.layoutChanged,
+        ):
+            signal.connect(self._update_empty_state)
+        self._configs_pane = QWidget(self)
+        pane = QVBoxLayout(self._configs_pane)
+        pane.setContentsMargins(0, 0, 0, 0)
+        title = QLabel("<b>Configurations</b>", self)
+        pane.addWidget(title)
+        pane.addWidget(self.filter_edit)
+        pane.addWidget(self._stack, 1)
+
+    def _build_plugins(self, extension_manager: ExtensionManager) -> None:
+        self.plugins_page = PluginsPage(extension_manager, self)
+        self.plugins_page.errorOccurred.connect(self.show_error)
+        dock = QDockWidget("Plugins", self)
+        dock.setObjectName("pluginsDock")
+        dock.setWidget(self.plugins_page)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+        dock.hide()
+        self.plugins_dock = dock
+        self.actions_by_name["plugins"].setChecked(False)
+        self.actions_by_name["plugins"].toggled.connect(dock.setVisible)
+        dock.visibilityChanged.connect(self.actions_by_name["plugins"].setChecked)
+        self.plugin_watcher = PluginWatcher(extension_manager, self)
+        self._extensionsChanged.connect(self.refresh)
+        extensions_changed.connect(self._on_extensions_changed, sender=extension_manager)
+
+    def _on_extensions_changed(self, _sender: Any, **_kwargs: Any) -> None:
+        self._extensionsChanged.emit()
+
+    def _show_recovery(self) -> None:
+        moved = getattr(self.manager.store, "recovered_from", None)
+        if moved is not None:
+            self.banner.show_message(
+                f"The configuration database could not be read. It was moved aside to "
+                f"{moved} (kept, not deleted) and a new, empty database was opened.",
+                "warning",
+            )
+
+    # Messages and state --------------------------------------------------
+
+    def show_error(self, message: str) -> None:
+        """Show ``message`` in the banner as an error."""
+        self.banner.show_message(message, "error")
+
+    def _on_filter(self, text: str) -> None:
+        self.configs_proxy.setFilterFixedString(text)
+
+    def _update_empty_state(self) -> None:
+        empty = self.configs_proxy.rowCount() == 0
+        if empty and self.configs_model.rowCount() > 0:
+            self.empty_label.setText(
+                f"<p>No configuration matches “{self.filter_edit.text()}”.</p>"
+            )
+        elif empty:
+            self.empty_label.setText(EMPTY_TEXT)
+        self._stack.setCurrentWidget(self.empty_label if empty else self.configs_view)
+        count = self.configs_model.rowCount()
+        self.statusBar().showMessage(f"{count} configuration{'' if count == 1 else 's'}")
+
+    def selected_config(self) -> IntegrationConfig | None:
+        """Return the selected configuration, or None."""
+        rows = self.configs_view.selectionModel().selectedRows()
+        config = rows[0].data(ConfigRole) if rows else None
+        return config if isinstance(config, IntegrationConfig) else None
+
+    def _update_actions(self) -> None:
+        config = self.selected_config()
+        usable = config is not None and config.is_available
+        self.actions_by_name["edit"].setEnabled(usable)
+        self.actions_by_name["duplicate"].setEnabled(usable)
+        self.actions_by_name["delete"].setEnabled(config is not None)
+
+    def refresh(self) -> None:
+        """Show the registered integrations and stored configurations again."""
+        self.picker.reload()
+        self.configs_model.reload()
+        if self.plugins_page is not None:
+            self.plugins_page.reload()
+        self._update_actions()
+
+    def check_for_changes(self) -> None:
+        """Pick up configurations another program changed in the database."""
+        if self.manager.check_expired():
+            self.configs_model.reload()
+            self._update_actions()
+
+    def reload_all(self) -> None:
+        """Rescan the plugins folders and re-read the database."""
+        if self.extension_manager is not None:
+            self.extension_manager.rescan()
+        self.manager.clear_all_configs_cache()
+        self.refresh()
+
+    # Configuration actions -------------------------------------------------
+
+    def open_config_dialog(
+        self, integration: Integration, config: IntegrationConfig | None = None
+    ) -> ConfigDialog:
+        """Open the add/edit dialog (window-modal, not blocking) and return it."""
+        dialog = ConfigDialog(integration, config, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def add_config(self, integration: Integration) -> ConfigDialog:
+        """Open the dialog that adds a configuration of ``integration``."""
+        return self.open_config_dialog(integration)
+
+    def focus_picker(self) -> None:
+        """Move to the integration picker to start adding a configuration."""
+        self.picker.filter_edit.setFocus()
+        self.picker.filter_edit.selectAll()
+        self.statusBar().showMessage("Choose an integration and press Enter.", 5000)
+
+    def _on_activated(self, index: QModelIndex) -> None:
+        self.edit_selected()
+
+    def _usable_selection(self) -> tuple[IntegrationConfig, Integration] | None:
+        config = self.selected_config()
+        if config is None:
+            return None
+        integration = self.manager.find_integration(config.integration_id)
+        if integration is None:
+            self.banner.show_message(
+                f"“{config.name}” belongs to {config.integration_id!r}, which is not "
+                "installed. It is kept, and can be edited again once its plugin is back.",
+                "warning",
+            )
+            return None
+        return config, integration
+
+    def edit_selected(self) -> ConfigDialog | None:
+        """Open the selected configuration's dialog; return it."""
+        selection = self._usable_selection()
+        return self.open_config_dialog(selection[1], selection[0]) if selection else None
+
+    def duplicate_selected(self) -> ConfigDialog | None:
+        """Open the dialog of an unsaved copy of the selected configuration; return it."""
+        selection = self._usable_selection()
+        if selection is None:
+            return None
+        config, integration = selection
+        return self.open_config_dialog(integration, config.copy(f"{config.name} (copy)"))
+
+    def delete_selected(self) -> bool:
+        """Delete the selected configuration after asking; return whether it was deleted."""
+        config = self.selected_config()
+        if config is None:
+            return False
+        answer = QMessageBox.question(
+            self,
+            "Delete configuration",
+            f"Delete the configuration “{config}”?\n\nIts settings are removed for good.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        try:
+            config.delete()
+        except IntegrationError as e:
+            self.show_error(f"Could not delete “{config.name}”: {e}")
+            return False
+        return True
+
+    def open_plugins_folder(self) -> None:
+        """Show the user plugins folder in the file manager."""
+        folders = self.extension_manager.plugin_dirs if self.extension_manager else []
+        folder = folders[0] if folders else paths.plugins_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+    def show_about(self) -> None:
+        """Show the version and the folders in use."""
+        folders = self.extension_manager.plugin_dirs if self.extension_manager else []
+        plugins = "<br>".join(str(f) for f in folders) or str(paths.plugins_dir())
+        QMessageBox.about(
+            self,
+            "About desktop-integrations",
+            f"<h3>desktop-integrations {__version__}</h3>"
+            "<p>Manage integrations with third-party services.</p>"
+            f"<p><b>Database:</b><br>{self.manager.store.path}</p>"
+            f"<p><b>Plugins folder:</b><br>{plugins}</p>",
+        )
+
+    # Window events -------------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Re-read the database when the window is activated (another program may have saved)."""
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            self.check_for_changes()
+        super().changeEvent(event)
+
+    def _restore_settings(self) -> None:
+        settings = ui_settings()
+        geometry = settings.value("MainWindow/geometry")
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(960, 600)
+        state = settings.value("MainWindow/state")
+        if state is not None:
+            self.restoreState(state)
+        splitter = settings.value("MainWindow/splitter")
+        if splitter is not None:
+            self._splitter.restoreState(splitter)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Keep the geometry, and stop following the core's signals."""
+        settings = ui_settings()
+        settings.setValue("MainWindow/geometry", self.saveGeometry())
+        settings.setValue("MainWindow/state", self.saveState())
+        settings.setValue("MainWindow/splitter", self._splitter.saveState())
+        self.configs_model.disconnect_signals()
+        if self.extension_manager is not None and self.plugin_watcher is not None:
+            extensions_changed.disconnect(
+                self._on_extensions_changed, sender=self.extension_manager
+            )
+            self.plugin_watcher.stop()
+            self.plugin_watcher = None
+        super().closeEvent(event)

@@ -1,0 +1,164 @@
+"""PluginsPage: the loaded extensions, their switches, and what failed to load."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_integrations.errors import IntegrationError
+from desktop_integrations.extension_manager import ExtensionManager
+
+logger = logging.getLogger(__name__)
+
+_ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+class PluginsPage(QWidget):
+    """Lists each extension (name, version, plugin, enabled switch) and each load error.
+
+    Selecting an error shows its message and full traceback, selectable and
+    copyable; Reload retries that plugin.
+
+    Attributes:
+        extensions_list: One row per loaded extension; the check box enables it.
+        errors_list: One row per plugin that failed.
+        details: The selected error's message and traceback.
+    """
+
+    #: Emitted with a message when enabling, disabling or reloading failed.
+    errorOccurred = Signal(str)
+
+    def __init__(self, extension_manager: ExtensionManager, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.extension_manager = extension_manager
+        self.extensions_list = QTreeWidget(self)
+        self.extensions_list.setAccessibleName("Extensions")
+        self.extensions_list.setHeaderLabels(["Extension", "Version", "Plugin", "Status"])
+        self.extensions_list.setRootIsDecorated(False)
+        self.extensions_list.itemChanged.connect(self._on_item_changed)
+        self.errors_list = QListWidget(self)
+        self.errors_list.setAccessibleName("Plugins that failed to load")
+        self.errors_list.currentItemChanged.connect(self._show_details)
+        self.details = QPlainTextEdit(self)
+        self.details.setReadOnly(True)
+        self.details.setAccessibleName("Error details")
+        self.details.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.reload_button = QPushButton("Reload Plugin", self)
+        self.reload_button.setToolTip("Load the selected plugin again")
+        self.reload_button.clicked.connect(self.reload_selected)
+        copy = QPushButton("Copy Details", self)
+        copy.clicked.connect(self._copy_details)
+        rescan = QPushButton("Rescan Folders", self)
+        rescan.clicked.connect(self.rescan)
+        self.errors_label = QLabel("<b>Problems</b>", self)
+        errors_pane = QWidget(self)
+        errors_layout = QVBoxLayout(errors_pane)
+        errors_layout.setContentsMargins(0, 0, 0, 0)
+        errors_layout.addWidget(self.errors_label)
+        errors_layout.addWidget(self.errors_list, 1)
+        errors_layout.addWidget(self.details, 2)
+        buttons = QHBoxLayout()
+        for button in (self.reload_button, copy):
+            buttons.addWidget(button)
+        buttons.addStretch()
+        buttons.addWidget(rescan)
+        errors_layout.addLayout(buttons)
+        splitter = QSplitter(self)
+        splitter.addWidget(self.extensions_list)
+        splitter.addWidget(errors_pane)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+        self.reload()
+
+    def reload(self) -> None:
+        """Show the extensions and load errors as they are now."""
+        store = self.extension_manager.integration_manager.store
+        self.extensions_list.blockSignals(True)
+        self.extensions_list.clear()
+        for cls in self.extension_manager.get_extensions():
+            wanted = store.extension_enabled(cls.id) is not False
+            running = cls.instance is not None
+            status = "Running" if running else "Disabled" if not wanted else "Failed to start"
+            item = QTreeWidgetItem([cls.name or cls.id, cls.version, cls.plugin_name, status])
+            item.setData(0, _ID_ROLE, cls.id)
+            item.setToolTip(0, cls.description or cls.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(0, Qt.CheckState.Checked if wanted else Qt.CheckState.Unchecked)
+            self.extensions_list.addTopLevelItem(item)
+        self.extensions_list.resizeColumnToContents(0)
+        self.extensions_list.blockSignals(False)
+        self.errors_list.clear()
+        self.details.clear()
+        for name, error in sorted(self.extension_manager.get_load_errors().items()):
+            error_item = QListWidgetItem(f"{name}: {error.message}", self.errors_list)
+            error_item.setData(_ID_ROLE, name)
+            error_item.setToolTip(error.message)
+        has_errors = self.errors_list.count() > 0
+        self.errors_label.setText(
+            f"<b>Problems ({self.errors_list.count()})</b>" if has_errors else "<b>No problems</b>"
+        )
+        self.reload_button.setEnabled(has_errors)
+        if has_errors:
+            self.errors_list.setCurrentRow(0)
+
+    def _on_item_changed(self, item: QTreeWidgetItem, column: int) -> None:
+        if column != 0:
+            return
+        extension_id = str(item.data(0, _ID_ROLE))
+        enabled = item.checkState(0) == Qt.CheckState.Checked
+        # The list is rebuilt afterwards: not from inside its own signal.
+        QTimer.singleShot(0, lambda: self.set_extension_enabled(extension_id, enabled))
+
+    def set_extension_enabled(self, extension_id: str, enabled: bool) -> None:
+        """Enable or disable an extension, remembering the choice."""
+        try:
+            if enabled:
+                self.extension_manager.enable_extension(extension_id)
+            else:
+                self.extension_manager.disable_extension(extension_id)
+        except IntegrationError as e:
+            self.errorOccurred.emit(f"Could not change the extension {extension_id!r}: {e}")
+        self.reload()
+
+    def _show_details(self, item: QListWidgetItem | None) -> None:
+        if item is None:
+            self.details.clear()
+            return
+        error = self.extension_manager.get_load_errors().get(str(item.data(_ID_ROLE)))
+        if error is not None:
+            self.details.setPlainText(f"{error.message}\n\n{error.traceback}".rstrip())
+
+    def _copy_details(self) -> None:
+        QApplication.clipboard().setText(self.details.toPlainText())
+
+    def reload_selected(self) -> None:
+        """Load the plugin of the selected error again."""
+        item = self.errors_list.currentItem()
+        if item is None:
+            return
+        try:
+            self.extension_manager.reload_plugin(str(item.data(_ID_ROLE)))
+        except IntegrationError as e:
+            self.errorOccurred.emit(str(e))
+        self.reload()
+
+    def rescan(self) -> None:
+        """Look for new, changed and removed plugins now."""
+        self.extension_manager.rescan()
+        self.reload()
