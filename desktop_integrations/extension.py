@@ -58,7 +58,9 @@ class Extension:
         for hook in list(self.hooks):
             try:
                 hook.disable_hook()
-            except Exception:
+            except KeyboardInterrupt:
+                raise
+            except BaseException:  # a plugin's sys.exit() must not end the app
                 logger.exception("Extension %r failed to remove hook %r", self.id, hook)
                 self.hooks.discard(hook)
 

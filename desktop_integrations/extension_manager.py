@@ -101,7 +101,7 @@ class ExtensionManager:
             except OSError as e:
                 logger.warning("Cannot create the plugins folder %s: %s", default, e)
             plugin_dirs = [default]
-        self.plugin_dirs = [Path(folder) for folder in plugin_dirs]
+        self.plugin_dirs = [Path(folder).expanduser().absolute() for folder in plugin_dirs]
         self.import_count = 0
         self._loaded = False
         self._plugins: dict[str, _Plugin] = {}
@@ -252,17 +252,26 @@ class ExtensionManager:
     def _add_extension(self, plugin: _Plugin, cls: type[Extension]) -> None:
         if not cls.__dict__.get("id"):
             cls.id = qualified_id(cls)
-        other = self._extensions.get(cls.id)
-        if other is not None:
-            message = (
-                f"{plugin.source.describe()} was not loaded: the extension ID {cls.id!r} "
-                f"of {cls.__qualname__} is already used by plugin {other.plugin_name!r}"
+        problem = None
+        if not isinstance(cls.id, str):
+            problem = f"the 'id' of {cls.__qualname__} must be a string, not {cls.id!r}"
+        elif cls.id in self._extensions:
+            other = self._extensions[cls.id].plugin_name
+            problem = (
+                f"the extension ID {cls.id!r} of {cls.__qualname__} is already used "
+                f"by plugin {other!r}"
             )
+        if problem is not None:
+            message = f"{plugin.source.describe()} was not loaded: {problem}"
             logger.error("%s", message)
-            plugin.errors[cls.id] = LoadError(plugin.source.name, message, path=plugin.source.path)
+            plugin.errors[str(cls.id)] = LoadError(
+                plugin.source.name, message, path=plugin.source.path
+            )
             return
         cls.plugin_name = plugin.source.name
         cls.plugin_path = plugin.source.path
+        # Its own attribute: a subclass must not see its base class's instance.
+        cls.instance = None
         self._extensions[cls.id] = cls
         plugin.extensions.append(cls)
         if self.integration_manager.store.extension_enabled(cls.id) is not False:
@@ -308,7 +317,9 @@ class ExtensionManager:
         cls.instance = None
         try:
             extension.shutdown()
-        except Exception:
+        except KeyboardInterrupt:
+            raise
+        except BaseException:  # a plugin's sys.exit() must not end the app
             logger.exception("Extension %r failed to shut down", cls.id)
         finally:
             extension.shutdown_hooks()

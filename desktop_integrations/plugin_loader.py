@@ -48,12 +48,16 @@ class LoadError:
     @classmethod
     def from_exception(cls, source: PluginSource, what: str, error: BaseException) -> LoadError:
         """Describe ``error``, raised while ``what`` was done to a plugin."""
+        try:
+            text = str(error)
+        except Exception:  # a hostile exception's __str__ must not break the report
+            text = "<the error's message could not be read>"
         if isinstance(error, SystemExit):
             cause = f"it called sys.exit({error.code!r})"
         elif isinstance(error, PluginRefusedError):
-            cause = str(error)
+            cause = text
         else:
-            cause = f"{type(error).__name__}: {error}"
+            cause = f"{type(error).__name__}: {text}"
         details = (
             ""
             if isinstance(error, PluginRefusedError)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import textwrap
 from collections.abc import Iterator
@@ -526,3 +527,149 @@ def test_shutdown_unregisters_every_integration_and_keeps_the_states(
     assert extensions.get_extensions() == []
     assert f"{PLUGIN_PACKAGE}.alpha" not in sys.modules
     assert manager.store.extension_enabled("alpha.AlphaExtension") is None
+
+
+# Hostile and unusual plugins ---------------------------------------------------------
+
+
+def test_sys_exit_in_shutdown_does_not_stop_a_rescan(
+    extensions: ExtensionManager, manager: IntegrationManager, plugins: Path
+) -> None:
+    write_plugin(
+        plugins,
+        "clingy.py",
+        good("Clingy")
+        + """
+def _refuse(self):
+    import sys
+    sys.exit("not leaving")
+ClingyExtension.shutdown = _refuse
+""",
+    )
+    write_plugin(plugins, "alpha.py", good("Alpha"))
+    extensions.load()
+
+    (plugins / "clingy.py").unlink()
+    assert extensions.rescan() is True
+
+    assert not manager.is_registered("clingy.ClingyIntegration")
+    assert manager.is_registered("alpha.AlphaIntegration")
+
+
+def test_an_exception_whose_message_cannot_be_read_is_still_reported(
+    extensions: ExtensionManager, plugins: Path
+) -> None:
+    write_plugin(
+        plugins,
+        "mute.py",
+        """
+        class Mute(Exception):
+            def __str__(self):
+                raise RuntimeError("no")
+        raise Mute()
+        """,
+    )
+    extensions.load()
+
+    assert "Mute: <the error's message could not be read>" in (
+        extensions.get_load_errors()["mute"].message
+    )
+
+
+def test_a_subclass_extension_has_its_own_state(
+    extensions: ExtensionManager, manager: IntegrationManager, plugins: Path
+) -> None:
+    write_plugin(
+        plugins,
+        "family.py",
+        good("Parent")
+        + """
+class ChildIntegration(Integration):
+    name = "Child"
+
+class ChildExtension(ParentExtension):
+    def initialize(self):
+        IntegrationHook(self, ChildIntegration)
+""",
+    )
+    extensions.load()
+    extensions.disable_extension("family.ChildExtension")
+
+    assert extensions.get_extension("family.ChildExtension").instance is None
+    assert extensions.get_extension("family.ParentExtension").instance is not None
+    assert manager.is_registered("family.ParentIntegration")
+    assert not manager.is_registered("family.ChildIntegration")
+
+
+def test_an_extension_id_that_is_not_a_string_is_reported(
+    extensions: ExtensionManager, plugins: Path
+) -> None:
+    write_plugin(
+        plugins,
+        "numbered.py",
+        """
+        from desktop_integrations import Extension
+        class NumberedExtension(Extension):
+            id = 42
+        """,
+    )
+    extensions.load()
+
+    assert "the 'id' of NumberedExtension must be a string, not 42" in (
+        extensions.get_load_errors()["numbered"].message
+    )
+
+
+def test_state_changes_are_announced(extensions: ExtensionManager, plugins: Path) -> None:
+    from desktop_integrations.extension_manager import extension_disabled, extension_enabled
+
+    events: list[tuple[str, Any]] = []
+
+    def on_enabled(sender: Any) -> None:
+        events.append(("enabled", type(sender).id))
+
+    def on_disabled(sender: Any) -> None:
+        events.append(("disabled", type(sender).id))
+
+    def on_changed(sender: Any) -> None:
+        events.append(("changed", sender))
+
+    extension_enabled.connect(on_enabled)
+    extension_disabled.connect(on_disabled)
+    extensions_changed.connect(on_changed)
+    try:
+        extensions.load()
+        events.clear()
+        write_plugin(plugins, "alpha.py", good("Alpha"))
+        extensions.rescan()
+        extensions.disable_extension("alpha.AlphaExtension")
+        write_plugin(plugins, "broken.py", "def broken(:\n")
+        extensions.rescan()
+    finally:
+        extension_enabled.disconnect(on_enabled)
+        extension_disabled.disconnect(on_disabled)
+        extensions_changed.disconnect(on_changed)
+
+    assert events == [
+        ("enabled", "alpha.AlphaExtension"),
+        ("changed", extensions),
+        ("disabled", "alpha.AlphaExtension"),
+        ("changed", extensions),
+        ("changed", extensions),
+    ]
+
+
+def test_an_edit_keeping_size_and_modification_time_is_still_seen(
+    extensions: ExtensionManager, manager: IntegrationManager, plugins: Path
+) -> None:
+    # Two saves within one tick of the file system's clock look just like this.
+    path = write_plugin(plugins, "quick.py", good("Aaaa"))
+    extensions.load()
+    before = path.stat()
+
+    write_plugin(plugins, "quick.py", good("Bbbb"))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert extensions.rescan() is True
+
+    assert manager.is_registered("quick.BbbbIntegration")
+    assert not manager.is_registered("quick.AaaaIntegration")
