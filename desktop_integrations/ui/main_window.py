@@ -73,6 +73,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.manager = manager
         self.extension_manager = extension_manager
+        self._closed = False
         self.setWindowTitle("Integrations")
         self.setWindowIcon(app_icon("app"))
         self.banner = Banner(self, closable=True)
@@ -229,7 +230,12 @@ class MainWindow(QMainWindow):
 
     def check_for_changes(self) -> None:
         """Pick up configurations another program changed in the database."""
-        if self.manager.check_expired():
+        try:
+            expired = self.manager.check_expired()
+        except IntegrationError as e:
+            self.show_error(f"Could not check the database for changes: {e}")
+            return
+        if expired:
             self.configs_model.reload()
             self._update_actions()
 
@@ -336,7 +342,11 @@ class MainWindow(QMainWindow):
 
     def changeEvent(self, event: QEvent) -> None:
         """Re-read the database when the window is activated (another program may have saved)."""
-        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+        if (
+            event.type() == QEvent.Type.ActivationChange
+            and self.isActiveWindow()
+            and not self._closed
+        ):
             self.check_for_changes()
         super().changeEvent(event)
 
@@ -354,6 +364,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Keep the geometry, and stop following the core's signals."""
+        self._closed = True
         settings = ui_settings()
         settings.setValue("MainWindow/geometry", self.saveGeometry())
         settings.setValue("MainWindow/state", self.saveState())

@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import argparse
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from desktop_integrations import app
+from desktop_integrations.paths import database_path
+from desktop_integrations.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def no_event_loop(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[MainWindow]]:
+    """Run start-up up to the event loop, then return 0 at once; collect the windows shown."""
+    shown: list[MainWindow] = []
+
+    def exec_() -> int:
+        shown.extend(
+            w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()
+        )
+        return 0
+
+    monkeypatch.setattr(QApplication, "exec", staticmethod(exec_))
+    yield shown
+    for window in shown:
+        window.deleteLater()
+    QApplication.processEvents()
+
+
+def args(safe_mode: bool = False) -> argparse.Namespace:
+    return argparse.Namespace(safe_mode=safe_mode)
+
+
+def test_starts_the_main_window_on_the_default_database(
+    qtbot: QtBot, no_event_loop: list[MainWindow]
+) -> None:
+    assert app.run(args(), []) == 0
+    [window] = no_event_loop
+    assert window.manager.store.path == database_path()
+    assert window.extension_manager is not None
+
+
+def test_database_too_new_is_refused_with_a_message_and_exit_status_1(
+    qtbot: QtBot,
+    no_event_loop: list[MainWindow],
+    capsys: pytest.CaptureFixture[str],
+    no_blocking_message_boxes: list[tuple[str, str]],
+) -> None:
+    path = database_path()
+    path.parent.mkdir(parents=True)
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA user_version = 999")
+    assert app.run(args(), []) == 1
+    assert "newer version" in capsys.readouterr().err
+    assert no_blocking_message_boxes == [("critical", "Cannot open the configuration database")]
+    assert no_event_loop == []
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 999  # left untouched
+
+
+def test_recovered_database_is_reported_on_stderr_and_in_the_window(
+    qtbot: QtBot, no_event_loop: list[MainWindow], capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = database_path()
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"garbage" * 1000)
+    assert app.run(args(), []) == 0
+    [window] = no_event_loop
+    moved = window.manager.store.recovered_from
+    assert isinstance(moved, Path) and moved.exists()
+    assert str(moved) in capsys.readouterr().err
+    assert str(moved) in window.banner.text()
+
+
+def test_safe_mode_is_passed_on_and_announced(
+    qtbot: QtBot, no_event_loop: list[MainWindow]
+) -> None:
+    assert app.run(args(safe_mode=True), []) == 0
+    [window] = no_event_loop
+    assert window.extension_manager is not None and window.extension_manager.safe_mode
+    assert "Safe mode" in window.banner.text()

@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from desktop_integrations import IntegrationManager
+from desktop_integrations.extension_manager import ExtensionManager
+from desktop_integrations.ui.main_window import MainWindow
+
+PLUGIN = textwrap.dedent(
+    """
+    from desktop_integrations import Extension, Integration, IntegrationHook
+
+    class PagerIntegration(Integration):
+        integration_id = "tests.pager"
+        name = "Pager"
+        description = "Pages whoever is on call."
+
+    class PagerExtension(Extension):
+        name = "Pager Extension"
+        version = "2.1"
+
+        def initialize(self):
+            IntegrationHook(self, PagerIntegration)
+    """
+)
+
+
+@pytest.fixture
+def plugins_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "user-plugins"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def extensions(manager: IntegrationManager, plugins_dir: Path) -> Iterator[ExtensionManager]:
+    extension_manager = ExtensionManager(manager, [plugins_dir])
+    extension_manager.load()
+    yield extension_manager
+    extension_manager.shutdown()
+
+
+@pytest.fixture
+def window(qtbot: QtBot, manager: IntegrationManager, extensions: ExtensionManager) -> MainWindow:
+    window = MainWindow(manager, extensions)
+    qtbot.addWidget(window)
+    return window
+
+
+def picker_names(window: MainWindow) -> list[str]:
+    model = window.integrations_view.model()
+    return [model.index(row, 0).data() for row in range(model.rowCount())]
+
+
+def test_plugin_dropped_into_the_watched_folder_appears_in_the_picker(
+    qtbot: QtBot, window: MainWindow, plugins_dir: Path
+) -> None:
+    assert "Pager" not in picker_names(window)
+    (plugins_dir / "pager.py").write_text(PLUGIN)
+    qtbot.waitUntil(lambda: "Pager" in picker_names(window), timeout=5000)
+    assert window.plugins_page is not None
+    rows = window.plugins_page.extensions_list
+    found = [rows.topLevelItem(i) for i in range(rows.topLevelItemCount())]
+    [pager] = [item for item in found if item.text(0) == "Pager Extension"]
+    assert (pager.text(1), pager.text(2), pager.text(3)) == ("2.1", "pager", "Running")
+
+
+def test_broken_plugin_is_listed_with_message_and_traceback_and_can_be_reloaded(
+    qtbot: QtBot, window: MainWindow, plugins_dir: Path, extensions: ExtensionManager
+) -> None:
+    (plugins_dir / "pager.py").write_text(PLUGIN.replace('name = "Pager"', "name = ("))
+    extensions.rescan()
+    page = window.plugins_page
+    assert page is not None
+    qtbot.waitUntil(lambda: page.errors_list.count() == 1)
+    assert page.errors_list.item(0).text().startswith("pager: ")
+    assert "SyntaxError" in page.details.toPlainText()
+    assert "Traceback" in page.details.toPlainText()
+    (plugins_dir / "pager.py").write_text(PLUGIN)
+    page.reload_selected()
+    assert page.errors_list.count() == 0
+    assert "Pager" in picker_names(window)
+
+
+def test_disabling_an_extension_keeps_its_configurations_listed(
+    qtbot: QtBot,
+    window: MainWindow,
+    plugins_dir: Path,
+    extensions: ExtensionManager,
+    manager: IntegrationManager,
+) -> None:
+    (plugins_dir / "pager.py").write_text(PLUGIN)
+    extensions.rescan()
+    manager.get_integration("tests.pager").create_config(name="On call", save=True)
+    page = window.plugins_page
+    assert page is not None
+    rows = page.extensions_list
+    [item] = [
+        rows.topLevelItem(i)
+        for i in range(rows.topLevelItemCount())
+        if rows.topLevelItem(i).text(0) == "Pager Extension"
+    ]
+    item.setCheckState(0, Qt.CheckState.Unchecked)
+    qtbot.waitUntil(lambda: "Pager" not in picker_names(window))
+    configs = window.configs_view.model()
+    names = [configs.index(r, 0).data() for r in range(configs.rowCount())]
+    statuses = [configs.index(r, 2).data() for r in range(configs.rowCount())]
+    assert statuses[names.index("On call")] == "Unavailable"
+    assert manager.store.extension_enabled("pager.PagerExtension") is False
+
+
+def test_plugins_action_shows_the_dock(qtbot: QtBot, window: MainWindow) -> None:
+    window.show()
+    action = window.actions_by_name["plugins"]
+    assert action.isEnabled() and not window.plugins_dock.isVisible()
+    action.trigger()
+    assert window.plugins_dock.isVisible()
