@@ -18,7 +18,7 @@ Signals (blinker, sent with :func:`~desktop_integrations.signals.send_safely`):
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -131,7 +131,7 @@ class ExtensionManager:
             if taken is None:
                 self._load_plugin(source)
             else:
-                self._duplicates[source.name] = self._duplicate(source, taken.source)
+                self._duplicates[source.name] = LoadError.duplicate(source, taken.source)
                 logger.error("%s", self._duplicates[source.name].message)
         self._scan_folders()
         send_safely(extensions_changed, self)
@@ -163,7 +163,7 @@ class ExtensionManager:
         if plugin is None:
             raise ExtensionNotFoundError(f"No plugin named {name!r} is loaded")
         self._unload_plugin(name)
-        self._load_plugin(plugin.source, self._fingerprint(plugin.source))
+        self._load_plugin(plugin.source, fingerprint(plugin.source))
         send_safely(extensions_changed, self)
 
     def shutdown(self) -> None:
@@ -174,27 +174,18 @@ class ExtensionManager:
         self._folder_duplicates.clear()
         self._loaded = False
 
-    def _folder_sources(self) -> Iterator[PluginSource]:
-        for folder in self.plugin_dirs:
-            try:
-                yield from find_folder_plugins(folder)
-            except FileNotFoundError:
-                logger.debug("The plugins folder %s does not exist", folder)
-            except OSError as e:
-                logger.warning("Cannot read the plugins folder %s: %s", folder, e)
-
     def _scan_folders(self) -> bool:
         if self.safe_mode:
             return False
         found: dict[str, PluginSource] = {}
         duplicates: dict[str, LoadError] = {}
-        for source in self._folder_sources():
+        for source in find_folder_plugins(self.plugin_dirs):
             taken = found.get(source.name)
             plugin = self._plugins.get(source.name)
             if taken is None and plugin is not None and plugin.source.kind is not PluginKind.FOLDER:
                 taken = plugin.source
             if taken is not None:
-                duplicates[source.name] = self._duplicate(source, taken)
+                duplicates[source.name] = LoadError.duplicate(source, taken)
             else:
                 found[source.name] = source
         for name in duplicates.keys() - self._folder_duplicates.keys():
@@ -206,7 +197,7 @@ class ExtensionManager:
                 self._unload_plugin(name)
                 changed = True
         for name, source in found.items():
-            digest = self._fingerprint(source)
+            digest = fingerprint(source)
             plugin = self._plugins.get(name)
             if plugin is not None:
                 if plugin.source == source and digest is not None and digest == plugin.fingerprint:
@@ -215,23 +206,6 @@ class ExtensionManager:
             self._load_plugin(source, digest)
             changed = True
         return changed
-
-    @staticmethod
-    def _fingerprint(source: PluginSource) -> str | None:
-        if source.path is None:
-            return None
-        try:
-            return fingerprint(source.path)
-        except OSError:
-            return None  # vanished or unreadable: loading it reports why
-
-    @staticmethod
-    def _duplicate(source: PluginSource, taken: PluginSource) -> LoadError:
-        message = (
-            f"{source.describe()} was not loaded: {taken.describe()} has the same "
-            f"name; rename one of them"
-        )
-        return LoadError(source.name, message, path=source.path)
 
     def _load_plugin(self, source: PluginSource, digest: str | None = None) -> None:
         plugin = self._plugins[source.name] = _Plugin(source, digest)

@@ -11,14 +11,17 @@ import enum
 import hashlib
 import importlib
 import importlib.metadata
+import logging
 import os
 import pkgutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from desktop_integrations.errors import IntegrationError
 from desktop_integrations.integration import PLUGIN_PACKAGE
+
+logger = logging.getLogger(__name__)
 
 #: The package holding the built-in plugins, one module or package each.
 BUILTIN_PACKAGE = "desktop_integrations.plugins"
@@ -93,20 +96,31 @@ def find_entry_point_plugins() -> list[PluginSource]:
     ]
 
 
-def find_folder_plugins(folder: Path) -> list[PluginSource]:
-    """Return the ``.py`` modules and package folders in a plugins folder.
-
-    Names starting with ``_`` or ``.`` are skipped, and so are folders without
-    an ``__init__.py`` (they may hold a single-module plugin's icons).
-    """
-    found = []
+def _folder_plugins(folder: Path) -> Iterator[PluginSource]:
     for entry in sorted(folder.iterdir()):
         if entry.name.startswith(("_", ".")):
             continue
         if entry.is_dir() and (entry / "__init__.py").is_file():
-            found.append(PluginSource(entry.name, PluginKind.FOLDER, entry))
+            yield PluginSource(entry.name, PluginKind.FOLDER, entry)
         elif entry.suffix == ".py" and entry.is_file():
-            found.append(PluginSource(entry.stem, PluginKind.FOLDER, entry))
+            yield PluginSource(entry.stem, PluginKind.FOLDER, entry)
+
+
+def find_folder_plugins(folders: Sequence[Path]) -> list[PluginSource]:
+    """Return the ``.py`` modules and package folders in the plugins folders, in order.
+
+    Names starting with ``_`` or ``.`` are skipped, and so are folders without
+    an ``__init__.py`` (they may hold a single-module plugin's icons). A
+    missing or unreadable plugins folder holds no plugins.
+    """
+    found: list[PluginSource] = []
+    for folder in folders:
+        try:
+            found.extend(_folder_plugins(folder))
+        except FileNotFoundError:
+            logger.debug("The plugins folder %s does not exist", folder)
+        except OSError as e:
+            logger.warning("Cannot read the plugins folder %s: %s", folder, e)
     return found
 
 
@@ -122,21 +136,27 @@ def _plugin_files(path: Path) -> Iterator[Path]:
                 yield Path(root, name)
 
 
-def fingerprint(path: Path) -> str:
-    """Return a digest that changes whenever any file of the plugin changes.
+def fingerprint(source: PluginSource) -> str | None:
+    """Return a digest that changes whenever any file of a folder plugin changes.
 
     It covers every file's name, permissions, size and modification time, and
     the contents of the Python files, whose edits can land within one tick of
-    the file system's clock.
+    the file system's clock. None for a plugin without files, or whose files
+    cannot be read (loading it will say why).
     """
+    if source.path is None:
+        return None
     digest = hashlib.sha256()
-    for file in _plugin_files(path):
-        stat = file.stat()
-        mtime = 0 if file.is_dir() else stat.st_mtime_ns
-        relpath = file.relative_to(path.parent)
-        digest.update(f"{relpath}\0{stat.st_mode}\0{stat.st_size}\0{mtime}\0".encode())
-        if file.suffix == ".py" and file.is_file():
-            digest.update(file.read_bytes())
+    try:
+        for file in _plugin_files(source.path):
+            stat = file.stat()
+            mtime = 0 if file.is_dir() else stat.st_mtime_ns
+            relpath = file.relative_to(source.path.parent)
+            digest.update(f"{relpath}\0{stat.st_mode}\0{stat.st_size}\0{mtime}\0".encode())
+            if file.suffix == ".py" and file.is_file():
+                digest.update(file.read_bytes())
+    except OSError:
+        return None
     return digest.hexdigest()
 
 

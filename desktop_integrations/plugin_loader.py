@@ -66,6 +66,15 @@ class LoadError:
         return cls(source.name, f"{source.describe()} {what}: {cause}", details, source.path)
 
     @classmethod
+    def duplicate(cls, source: PluginSource, taken: PluginSource) -> LoadError:
+        """Describe a plugin skipped because another plugin has its name."""
+        message = (
+            f"{source.describe()} was not loaded: {taken.describe()} has the same "
+            f"name; rename one of them"
+        )
+        return cls(source.name, message, path=source.path)
+
+    @classmethod
     def combine(cls, errors: Sequence[LoadError]) -> LoadError:
         """Return one error holding every message and traceback of ``errors``."""
         if len(errors) == 1:
