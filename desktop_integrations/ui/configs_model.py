@@ -128,7 +128,8 @@ class ConfigsModel(QAbstractTableModel):
 
     def _row_for(self, config: IntegrationConfig) -> ConfigRow:
         integration = self.manager.find_integration(config.integration_id)
-        name = integration.name if integration else f"{config.integration_id} (unavailable)"
+        # An unavailable integration is known only by its ID; Status says it is missing.
+        name = integration.name if integration else config.integration_id
         return ConfigRow(config, name)
 
     def reload(self) -> None:

@@ -19,7 +19,8 @@ class IntegrationDelegate(QStyledItemDelegate):
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> QSize:
         """Return room for the icon and two lines of text."""
-        lines = option.fontMetrics.lineSpacing() * 3
+        # The bold name and up to two lines of description.
+        lines = option.fontMetrics.lineSpacing() * 3 + 2
         return QSize(240, max(ICON_SIZE, lines) + 2 * _MARGIN)
 
     def paint(
@@ -53,7 +54,7 @@ class IntegrationDelegate(QStyledItemDelegate):
         painter.drawText(text_rect.adjusted(0, 0, 0, line), Qt.AlignmentFlag.AlignLeft, name)
         painter.setFont(option.font)
         description = str(index.data(DescriptionRole) or "")
-        body = text_rect.adjusted(0, line + 2, 0, rect.height() - line - 2 * _MARGIN)
-        flags = Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap
+        body = QRect(text_left, text_rect.top() + line + 2, text_rect.width(), 2 * line)
+        flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap
         painter.drawText(body, int(flags), description)
         painter.restore()

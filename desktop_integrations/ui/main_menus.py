@@ -98,6 +98,7 @@ def build_actions(window: MainWindow) -> dict[str, QAction]:
         "about": _action(window, "&About", window.show_about),
         "quit": _action(window, "&Quit", window.close, shortcut="Ctrl+Q"),
     }
+    actions["edit"].setIconText("Edit")
     # Delete acts on the list only, so the key still deletes text in the filter boxes.
     actions["delete"].setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
     window.configs_view.addAction(actions["delete"])

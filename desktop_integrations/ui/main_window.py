@@ -132,7 +132,7 @@ class MainWindow(QMainWindow):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
         header.resizeSection(1, 180)
-        header.resizeSection(2, 120)
+        header.resizeSection(2, 150)
         view.activated.connect(self._on_activated)
         view.selectionModel().selectionChanged.connect(self._update_actions)
         self.configs_view = view

@@ -84,7 +84,7 @@ def test_list_shows_every_configuration_sorted_with_unavailable_ones_kept(
         chat.create_config(name=name, enabled=name != "c", settings=chat_settings(), save=True)
     window = make_window(qtbot, manager)
     assert column(window, 0) == ["A", "b", "c", "Orphan"]
-    assert column(window, 1) == ["Chat"] * 3 + ["tests.every_kind (unavailable)"]
+    assert column(window, 1) == ["Chat"] * 3 + ["tests.every_kind"]
     assert column(window, 2) == ["Enabled", "Enabled", "Disabled", "Unavailable"]
     icons = column(window, 0, Qt.ItemDataRole.DecorationRole)
     assert all(isinstance(icon, QIcon) and not icon.isNull() for icon in icons)

@@ -32,7 +32,7 @@ class StringListField(FieldWidget):
         self.list_widget = QListWidget(self)
         self.list_widget.setAccessibleName(field.title)
         self.list_widget.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
-        self.list_widget.setMaximumHeight(120)
+        self.list_widget.setMaximumHeight(100)
         self.list_widget.itemChanged.connect(self._emit_changed)
         add = QPushButton("Add", self)
         add.setAccessibleName(f"Add to {field.title}")
