@@ -18,6 +18,7 @@ from desktop_integrations.extension_manager import (
     extensions_changed,
 )
 from desktop_integrations.integration import PLUGIN_PACKAGE
+from desktop_integrations.plugin_discovery import find_builtin_plugins
 
 GOOD = """
 from desktop_integrations import Extension, Integration, IntegrationHook
@@ -673,3 +674,15 @@ def test_an_edit_keeping_size_and_modification_time_is_still_seen(
 
     assert manager.is_registered("quick.BbbbIntegration")
     assert not manager.is_registered("quick.AaaaIntegration")
+
+
+def test_a_plugin_named_like_a_built_in_one_is_reported_and_the_built_in_kept(
+    extensions: ExtensionManager, plugins: Path
+) -> None:
+    builtin = find_builtin_plugins()[0].name
+    path = write_plugin(plugins, f"{builtin}.py", good("Impostor"))
+    extensions.load()
+
+    message = extensions.get_load_errors()[builtin].message
+    assert f"({path}) was not loaded: Built-in plugin {builtin!r} has the same name" in message
+    assert all(cls.plugin_path is None for cls in extensions.get_extensions())
