@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QSize, QSortFilterProxyModel, Qt, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QDesktopServices
@@ -30,7 +30,6 @@ from desktop_integrations.extension_manager import ExtensionManager, extensions_
 from desktop_integrations.integration import Integration
 from desktop_integrations.manager import IntegrationManager
 from desktop_integrations.ui.banner import Banner
-from desktop_integrations.ui.config_dialog import ConfigDialog
 from desktop_integrations.ui.configs_model import NAME, ConfigRole, ConfigsModel, FilterRole
 from desktop_integrations.ui.icons import app_icon
 from desktop_integrations.ui.integration_picker import IntegrationPicker
@@ -38,6 +37,9 @@ from desktop_integrations.ui.main_menus import build_actions
 from desktop_integrations.ui.plugin_watcher import PluginWatcher
 from desktop_integrations.ui.plugins_page import PluginsPage
 from desktop_integrations.ui.settings import ui_settings
+
+if TYPE_CHECKING:
+    from desktop_integrations.ui.config_dialog import ConfigDialog
 
 logger = logging.getLogger(__name__)
 
@@ -252,6 +254,9 @@ class MainWindow(QMainWindow):
         self, integration: Integration, config: IntegrationConfig | None = None
     ) -> ConfigDialog:
         """Open the add/edit dialog (window-modal, not blocking) and return it."""
+        # Imported here: the dialog and its widgets are not needed to open the window.
+        from desktop_integrations.ui.config_dialog import ConfigDialog
+
         dialog = ConfigDialog(integration, config, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
