@@ -171,6 +171,8 @@ def check_folder_plugin(source: PluginSource) -> None:
     assert source.path is not None
     if not source.name.isidentifier():
         suggestion = "".join(c if c.isalnum() else "_" for c in source.name)
+        if not suggestion.isidentifier():  # it starts with a digit
+            suggestion = f"plugin_{suggestion}"
         raise PluginRefusedError(
             f"{source.name!r} is not a valid Python module name; rename it to "
             f"{suggestion!r} (letters, digits and underscores only)"

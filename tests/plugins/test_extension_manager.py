@@ -286,10 +286,11 @@ def test_a_plugin_name_that_is_not_a_module_name_is_refused(
 ) -> None:
     marker = tmp_path / "ran"
     write_plugin(plugins, "my-plugin.py", f"open({str(marker)!r}, 'w').close()\n")
+    write_plugin(plugins, "2fa.py", good("Digits"))
     extensions.load()
 
-    message = extensions.get_load_errors()["my-plugin"].message
-    assert "rename it to 'my_plugin'" in message
+    assert "rename it to 'my_plugin'" in extensions.get_load_errors()["my-plugin"].message
+    assert "rename it to 'plugin_2fa'" in extensions.get_load_errors()["2fa"].message
     assert not marker.exists()
 
 
