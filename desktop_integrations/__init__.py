@@ -5,7 +5,7 @@ configurations, the manager and database, hooks, and extensions.
 """
 
 from desktop_integrations.__about__ import __version__
-from desktop_integrations.config import IntegrationConfig
+from desktop_integrations.config import ConfigList, IntegrationConfig
 from desktop_integrations.errors import (
     ConfigConflictError,
     ConfigValidationError,
@@ -31,6 +31,7 @@ from desktop_integrations.store import ConfigStore
 __all__ = [
     "BoundConfigForm",
     "ConfigConflictError",
+    "ConfigList",
     "ConfigStore",
     "ConfigValidationError",
     "Extension",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
     from desktop_integrations.integration import Integration
@@ -199,3 +199,17 @@ class IntegrationConfig:
 
     def __repr__(self) -> str:
         return f"<IntegrationConfig id={self.id} {self.integration_id!r} {self.name!r}>"
+
+
+class ConfigList(list[IntegrationConfig]):
+    """A read-only list of configurations, shared from the manager's cache.
+
+    It compares equal to a plain list with the same items. Changing it raises
+    TypeError: copy it with ``list(configs)`` first.
+    """
+
+    def _read_only(self, *args: object, **kwargs: object) -> NoReturn:
+        raise TypeError("This list of configurations is shared and read-only; copy it first")
+
+    append = extend = insert = remove = pop = clear = sort = reverse = _read_only
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _read_only

@@ -20,7 +20,7 @@ from desktop_integrations.signals import (
 )
 
 if TYPE_CHECKING:
-    from desktop_integrations.config import IntegrationConfig
+    from desktop_integrations.config import ConfigList, IntegrationConfig
     from desktop_integrations.manager import IntegrationManager
 
 logger = logging.getLogger(__name__)
@@ -80,6 +80,7 @@ class Integration:
         self.integration_mgr = integration_mgr
         self.enabled = False
         self.hooks: set[Hook] = set()
+        self._enabled_configs: ConfigList | None = None
 
     @property
     def id(self) -> str:
@@ -146,16 +147,33 @@ class Integration:
         for hook in list(self.hooks):
             hook.disable_hook()
 
-    def get_configs(self, **filters: Any) -> list[IntegrationConfig]:
+    def get_configs(self, **filters: Any) -> ConfigList:
         """Return this integration's enabled configurations, cached.
+
+        The list is shared from the cache and read-only. It is correct
+        immediately after any save or delete made through this process's
+        manager.
 
         Args:
             **filters: Attribute values to match (``name``, ``id``...), or
                 ``settings__<key>`` for a setting's value.
         """
-        return self.integration_mgr.get_integration_configs(
-            self.integration_id, enabled=True, **filters
-        )
+        if filters:
+            return self.integration_mgr.get_integration_configs(
+                self.integration_id, enabled=True, **filters
+            )
+        # Event handlers call this for every event: answer from a per-instance
+        # cache that the manager drops whenever this integration's configs change.
+        configs = self._enabled_configs
+        if configs is None:
+            configs = self._enabled_configs = self.integration_mgr.get_integration_configs(
+                self.integration_id, enabled=True
+            )
+        return configs
+
+    def forget_configs(self) -> None:
+        """Drop the cached result of :meth:`get_configs`. The manager calls this."""
+        self._enabled_configs = None
 
     def create_config(self, save: bool = False, **fields: Any) -> IntegrationConfig:
         """Return a new configuration of this integration.

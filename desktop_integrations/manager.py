@@ -9,7 +9,7 @@ import threading
 from collections.abc import Hashable, Iterable
 from typing import Any
 
-from desktop_integrations.config import IntegrationConfig
+from desktop_integrations.config import ConfigList, IntegrationConfig
 from desktop_integrations.errors import (
     IntegrationAlreadyRegisteredError,
     IntegrationError,
@@ -92,7 +92,7 @@ class IntegrationManager:
         self._integrations: dict[str, Integration] = {}
         self._configs: dict[str, dict[int, IntegrationConfig]] = {}
         self._all_loaded = False
-        self._results: dict[Hashable, list[IntegrationConfig]] = {}
+        self._results: dict[Hashable, ConfigList] = {}
         self._generation = store.generation()
 
     # Registration ----------------------------------------------------------
@@ -174,8 +174,10 @@ class IntegrationManager:
 
     def get_integration_configs(
         self, integration_cls: IntegrationRef | None = None, **filters: Any
-    ) -> list[IntegrationConfig]:
+    ) -> ConfigList:
         """Return stored configurations, enabled and disabled, oldest first.
+
+        The list is shared from the cache and read-only.
 
         Args:
             integration_cls: An integration class, instance or ID; None for the
@@ -198,11 +200,11 @@ class IntegrationManager:
         try:
             cached = self._results.get(key)
         except TypeError:  # an unhashable filter value: answer without caching
-            return [c for c in self._load(integration_id) if _matches(c, filters)]
+            return ConfigList(c for c in self._load(integration_id) if _matches(c, filters))
         if cached is None:
-            cached = [c for c in self._load(integration_id) if _matches(c, filters)]
+            cached = ConfigList(c for c in self._load(integration_id) if _matches(c, filters))
             self._results[key] = cached
-        return list(cached)
+        return cached
 
     def _resolve_id(self, ref: IntegrationRef | None) -> str | None:
         if ref is None or isinstance(ref, str):
@@ -275,7 +277,10 @@ class IntegrationManager:
         if bucket is not None:
             bucket[config.id] = config
         self._invalidate(config.integration_id)
-        self._refresh_enabled(config.integration_id)
+        if config.enabled:
+            self._enable(config.integration_id)
+        else:
+            self._refresh_enabled(config.integration_id)
         send_safely(config_saved, self, config=config, created=created)
 
     def delete_config(self, config: IntegrationConfig) -> None:
@@ -300,6 +305,14 @@ class IntegrationManager:
     def _invalidate(self, integration_id: str) -> None:
         for key in [k for k in self._results if k[0] in (integration_id, None)]:  # type: ignore[index]
             del self._results[key]
+        integration = self._integrations.get(integration_id)
+        if integration is not None:
+            integration.forget_configs()
+
+    def _enable(self, integration_id: str) -> None:
+        integration = self._integrations.get(integration_id)
+        if integration is not None:
+            integration.enable_integration()
 
     def _refresh_enabled(self, integration_id: str, enabled_ids: set[str] | None = None) -> None:
         """Enable or disable an integration to match its enabled configurations."""
@@ -341,6 +354,8 @@ class IntegrationManager:
         self._configs.clear()
         self._results.clear()
         self._all_loaded = False
+        for integration in self._integrations.values():
+            integration.forget_configs()
 
     def is_expired(self) -> bool:
         """Return whether another process changed configurations since cached."""

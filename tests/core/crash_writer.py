@@ -21,7 +21,7 @@ def main(path: str, seed: int) -> None:
     rng = random.Random(seed)
     manager = IntegrationManager(ConfigStore(path))
     integration = manager.register_integration_class(Crash)
-    saved = manager.get_integration_configs(Crash)
+    saved = list(manager.get_integration_configs(Crash))
     n = 0
     while True:
         n += 1

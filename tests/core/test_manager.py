@@ -153,11 +153,18 @@ def test_get_configs_is_cached(
     assert calls == ["load"]
 
 
-def test_returned_lists_are_copies(manager: IntegrationManager) -> None:
+def test_returned_lists_are_shared_and_read_only(manager: IntegrationManager) -> None:
     alpha = manager.register_integration_class(Alpha)
-    alpha.create_config(save=True, name="one")
-    alpha.get_configs().clear()
-    assert len(alpha.get_configs()) == 1
+    config = alpha.create_config(save=True, name="one")
+    configs = alpha.get_configs()
+    assert configs is alpha.get_configs()
+    for change in (configs.clear, lambda: configs.append(config), lambda: configs.pop()):
+        with pytest.raises(TypeError, match="read-only"):
+            change()
+    with pytest.raises(TypeError, match="read-only"):
+        configs[0] = config
+    assert configs == [config]
+    assert list(configs) + [config] == [config, config]
 
 
 def test_another_process_save_is_seen_after_check_expired(
