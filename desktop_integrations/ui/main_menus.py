@@ -101,7 +101,10 @@ def build_actions(window: MainWindow) -> dict[str, QAction]:
     actions["edit"].setIconText("Edit")
     # Delete acts on the list only, so the key still deletes text in the filter boxes.
     actions["delete"].setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-    window.configs_view.addAction(actions["delete"])
+    # The list's context menu offers what applies to the row under the pointer.
+    window.configs_view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+    for key in ("edit", "duplicate", "delete"):
+        window.configs_view.addAction(actions[key])
     actions["plugins"].setCheckable(True)
     actions["plugins"].setEnabled(window.extension_manager is not None)
     menu_bar = window.menuBar()

@@ -215,6 +215,16 @@ class MainWindow(QMainWindow):
         config = rows[0].data(ConfigRole) if rows else None
         return config if isinstance(config, IntegrationConfig) else None
 
+    def select_config(self, config: IntegrationConfig) -> None:
+        """Select ``config``'s row and scroll to it (hidden by the filter: nothing happens)."""
+        row = self.configs_model.row_of(config)
+        if row < 0:
+            return
+        index = self.configs_proxy.mapFromSource(self.configs_model.index(row, NAME))
+        if index.isValid():
+            self.configs_view.setCurrentIndex(index)
+            self.configs_view.scrollTo(index)
+
     def _update_actions(self) -> None:
         config = self.selected_config()
         usable = config is not None and config.is_available
@@ -259,6 +269,7 @@ class MainWindow(QMainWindow):
 
         dialog = ConfigDialog(integration, config, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.configSaved.connect(self.select_config)
         dialog.open()
         return dialog
 

@@ -171,6 +171,7 @@ def test_duplicate_opens_an_unsaved_copy(
     assert len(manager.get_integration_configs()) == 1
     dialog.accept()
     assert column(window, 0) == ["Ops", "Ops (copy)"]
+    assert window.selected_config() is dialog.config  # the new row is selected
     assert manager.get_integration_configs()[1].settings == chat_settings()
 
 
