@@ -257,3 +257,17 @@ def test_stored_settings_that_no_longer_validate_open_with_their_errors(
     manager.clear_all_configs_cache()
     [stored] = manager.get_integration_configs()
     assert stored.settings == broken  # nothing dropped until the user saves
+
+
+def test_secret_typed_into_the_dialog_is_not_in_any_file_of_the_data_folder(
+    qtbot: QtBot, chat: Integration, manager: IntegrationManager
+) -> None:
+    secret = "xq-very-secret-token-1234"
+    dialog = make_dialog(qtbot, chat)
+    fill(dialog, name="Secretive", **chat_settings(token=secret))
+    click(dialog, QDialogButtonBox.StandardButton.Ok)
+    assert dialog.config is not None and dialog.config.get("token") == secret
+    files = [p for p in manager.store.path.parent.rglob("*") if p.is_file()]
+    assert files
+    for path in files:
+        assert secret.encode() not in path.read_bytes(), path
