@@ -336,9 +336,15 @@ class MainWindow(QMainWindow):
 
     def open_plugins_folder(self) -> None:
         """Show the user plugins folder in the file manager."""
-        folders = self.extension_manager.plugin_dirs if self.extension_manager else []
-        folder = folders[0] if folders else paths.plugins_dir()
-        folder.mkdir(parents=True, exist_ok=True)
+        if self.plugins_page is not None:
+            self.plugins_page.open_folder()
+            return
+        folder = paths.plugins_dir()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            self.show_error(f"Cannot create the plugins folder {folder}: {e}")
+            return
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
     def show_about(self) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -65,6 +66,8 @@ class PluginsPage(QWidget):
         copy.clicked.connect(self._copy_details)
         rescan = QPushButton("Rescan Folders", self)
         rescan.clicked.connect(self.rescan)
+        open_folder = QPushButton("Open Plugins Folder", self)
+        open_folder.clicked.connect(self.open_folder)
         self.errors_label = QLabel("<b>Problems</b>", self)
         errors_pane = QWidget(self)
         errors_layout = QVBoxLayout(errors_pane)
@@ -77,6 +80,7 @@ class PluginsPage(QWidget):
             buttons.addWidget(button)
         buttons.addStretch()
         buttons.addWidget(rescan)
+        buttons.addWidget(open_folder)
         errors_layout.addLayout(buttons)
         splitter = QSplitter(self)
         splitter.addWidget(self.extensions_list)
@@ -157,6 +161,20 @@ class PluginsPage(QWidget):
         except IntegrationError as e:
             self.errorOccurred.emit(str(e))
         self.reload()
+
+    def open_folder(self) -> None:
+        """Show the first plugins folder in the file manager, creating it if needed."""
+        folder = (
+            self.extension_manager.plugin_dirs[0] if self.extension_manager.plugin_dirs else None
+        )
+        if folder is None:
+            return
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            self.errorOccurred.emit(f"Cannot create the plugins folder {folder}: {e}")
+            return
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
     def rescan(self) -> None:
         """Look for new, changed and removed plugins now."""

@@ -5,7 +5,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices
 from pytestqt.qtbot import QtBot
 
 from desktop_integrations import IntegrationManager
@@ -121,3 +122,12 @@ def test_plugins_action_shows_the_dock(qtbot: QtBot, window: MainWindow) -> None
     assert action.isEnabled() and not window.plugins_dock.isVisible()
     action.trigger()
     assert window.plugins_dock.isVisible()
+
+
+def test_open_plugins_folder_shows_the_watched_folder(
+    window: MainWindow, plugins_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[QUrl] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
+    window.actions_by_name["plugins_folder"].trigger()
+    assert [url.toLocalFile() for url in opened] == [str(plugins_dir)]
