@@ -164,7 +164,7 @@ def test_returned_lists_are_shared_and_read_only(manager: IntegrationManager) ->
     with pytest.raises(TypeError, match="read-only"):
         configs[0] = config
     assert configs == [config]
-    assert list(configs) + [config] == [config, config]
+    assert [*configs, config] == [config, config]
 
 
 def test_another_process_save_is_seen_after_check_expired(
