@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_integrations.config import IntegrationConfig
-from desktop_integrations.errors import ConfigConflictError, StoreError
+from desktop_integrations.errors import ConfigConflictError, IntegrationError
 from desktop_integrations.fields import UIField, ui_fields
 from desktop_integrations.forms import BASIC_FIELDS, NON_FIELD_ERRORS, BoundConfigForm, to_setting
 from desktop_integrations.integration import Integration
@@ -240,7 +240,8 @@ class ConfigDialog(QDialog):
     def apply(self) -> bool:
         """Validate and save; return whether the values were saved.
 
-        The dialog keeps everything typed when saving fails. A configuration
+        The dialog keeps everything typed when saving fails (a read-only or
+        full disk: :class:`~desktop_integrations.errors.StoreError`). A configuration
         changed elsewhere since it was loaded asks whether to reload or overwrite.
         """
         form = self.validate()
@@ -256,7 +257,7 @@ class ConfigDialog(QDialog):
             if choice != "overwrite":
                 return False
             return self._save(form, force=True)
-        except StoreError as e:
+        except IntegrationError as e:
             self.banner.show_message([f"Could not save {form.data['name']!r}.", str(e)], "error")
             return False
         return self._saved(config)
@@ -264,8 +265,8 @@ class ConfigDialog(QDialog):
     def _save(self, form: BoundConfigForm, *, force: bool) -> bool:
         try:
             config = form.save(force=force)
-        except StoreError as e:
-            self.banner.show_message(["Could not save.", str(e)], "error")
+        except IntegrationError as e:
+            self.banner.show_message([f"Could not save {form.data['name']!r}.", str(e)], "error")
             return False
         return self._saved(config)
 

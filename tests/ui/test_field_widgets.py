@@ -217,3 +217,17 @@ def test_check_box_carries_its_own_label(dialog: ConfigDialog) -> None:
     assert (
         dialog.field_widget("levels").list_widget.item(0).flags() & Qt.ItemFlag.ItemIsUserCheckable
     )  # type: ignore[attr-defined]
+
+
+def test_stored_time_zone_is_kept(dialog: ConfigDialog) -> None:
+    when = dialog.field_widget("when")
+    when.set_value("2024-05-06T07:08:09+02:00")
+    assert when.value() == dt.datetime.fromisoformat("2024-05-06T07:08:09+02:00")
+
+
+def test_unknown_type_passes_plain_text_through(dialog: ConfigDialog) -> None:
+    mapping = dialog.field_widget("mapping")
+    mapping.line_edit.setText("123")  # type: ignore[attr-defined]
+    assert mapping.value() == "123"
+    mapping.line_edit.setText('{"a": 1}')  # type: ignore[attr-defined]
+    assert mapping.value() == {"a": 1}

@@ -12,14 +12,16 @@ from desktop_integrations.fields import UIField
 from desktop_integrations.ui.widgets.field_widget import FieldWidget
 
 _PLACEHOLDERS = {"url": "https://", "unknown": "A value, or JSON"}
+#: Text read as JSON for an unknown type: a list, a mapping or a quoted string.
+_JSON_STARTS = ("[", "{", '"')
 
 
 class LineEditField(FieldWidget):
     """A line edit. An empty optional field gives None.
 
-    For a type the registry does not know, the text is read as JSON when it
-    parses (so lists and mappings can be typed) and passed to the form as is
-    otherwise: pydantic then says what is wrong with it.
+    For a type the registry does not know, text that looks like a JSON list,
+    mapping or string is read as JSON when it parses, and anything else is
+    passed to the form as typed: pydantic then says what is wrong with it.
     """
 
     def __init__(self, field: UIField, parent: QWidget | None = None) -> None:
@@ -41,7 +43,7 @@ class LineEditField(FieldWidget):
         text = self.line_edit.text()
         if not text and self.field.optional:
             return None
-        if self.field.kind == "unknown":
+        if self.field.kind == "unknown" and text.lstrip().startswith(_JSON_STARTS):
             try:
                 return json.loads(text)
             except ValueError:

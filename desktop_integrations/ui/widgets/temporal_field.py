@@ -37,6 +37,8 @@ class TemporalField(FieldWidget):
         super().__init__(field, parent)
         kind = field.kind if field.kind in _FORMATS else "datetime"
         self.kind = kind
+        # A stored value's time zone, put back on the edited value.
+        self._tzinfo: dt.tzinfo | None = None
         editor_cls = {"datetime": QDateTimeEdit, "date": QDateEdit, "time": QTimeEdit}[kind]
         self.editor = editor_cls(self)
         self.editor.setAccessibleName(field.title)
@@ -52,12 +54,13 @@ class TemporalField(FieldWidget):
         self.setFocusProxy(self.editor)
 
     def value(self) -> Any:
-        """Return a ``datetime``, ``date`` or ``time`` (local, without a time zone)."""
+        """Return a ``date``, ``time`` or ``datetime`` (in the stored value's time zone)."""
         if self.kind == "date":
             return self.editor.date().toPython()
         if self.kind == "time":
             return self.editor.time().toPython()
-        return self.editor.dateTime().toPython()
+        value = self.editor.dateTime().toPython()
+        return value.replace(tzinfo=self._tzinfo) if isinstance(value, dt.datetime) else value
 
     def set_value(self, value: Any) -> None:
         """Show ``value`` (an object or its ISO text)."""
@@ -66,6 +69,7 @@ class TemporalField(FieldWidget):
             return
         with QSignalBlocker(self.editor):
             if isinstance(parsed, dt.datetime):
+                self._tzinfo = parsed.tzinfo
                 self.editor.setDateTime(QDateTime(parsed.replace(tzinfo=None)))
             elif isinstance(parsed, dt.date):
                 self.editor.setDate(QDate(parsed))
