@@ -8,7 +8,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from desktop_integrations import ConfigStore, Integration, IntegrationManager
+from desktop_integrations import ConfigStore, Integration, IntegrationManager, StoreError
 from desktop_integrations.ui.config_dialog import ConfigDialog
 from desktop_integrations.ui.configs_model import ProblemsRole
 from desktop_integrations.ui.main_window import MainWindow
@@ -270,3 +270,23 @@ def test_about_names_the_folders(
     monkeypatch.setattr(QMessageBox, "about", lambda parent, title, text: shown.append(text))
     make_window(qtbot, manager).show_about()
     assert str(manager.store.path) in shown[0] and "Plugins folder" in shown[0]
+
+
+def test_toggle_that_cannot_be_saved_is_reported_and_undone(
+    qtbot: QtBot, manager: IntegrationManager, chat: Integration, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    chat.create_config(name="Ops", settings=chat_settings(), save=True)
+    window = make_window(qtbot, manager)
+
+    def fail(*args: object, **kwargs: object) -> int:
+        raise StoreError("Cannot save: the database is read-only")
+
+    monkeypatch.setattr(manager.store, "save_config", fail)
+    index = window.configs_view.model().index(0, STATUS)
+    changed = window.configs_view.model().setData(
+        index, Qt.CheckState.Unchecked.value, Qt.ItemDataRole.CheckStateRole
+    )
+    assert not changed
+    assert column(window, STATUS) == ["Enabled"]
+    assert "read-only" in window.banner.text()
+    assert manager.get_integration_configs()[0].enabled
