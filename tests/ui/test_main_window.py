@@ -290,3 +290,28 @@ def test_toggle_that_cannot_be_saved_is_reported_and_undone(
     assert column(window, STATUS) == ["Enabled"]
     assert "read-only" in window.banner.text()
     assert manager.get_integration_configs()[0].enabled
+
+
+def test_enter_on_a_configuration_opens_its_dialog(
+    qtbot: QtBot, manager: IntegrationManager, chat: Integration
+) -> None:
+    chat.create_config(name="Ops", settings=chat_settings(), save=True)
+    window = make_window(qtbot, manager)
+    window.show()
+    select(window, "Ops")
+    qtbot.keyClick(window.configs_view, Qt.Key.Key_Return)
+    [dialog] = window.findChildren(ConfigDialog)
+    assert dialog.config is not None and dialog.config.name == "Ops"
+
+
+def test_ctrl_n_moves_to_the_picker_and_enter_opens_the_first_match(
+    qtbot: QtBot, manager: IntegrationManager, chat: Integration, every_kind: Integration
+) -> None:
+    window = make_window(qtbot, manager)
+    window.show()
+    window.actions_by_name["new"].trigger()
+    assert window.focusWidget() is window.picker.filter_edit
+    qtbot.keyClicks(window.picker.filter_edit, "every")
+    qtbot.keyClick(window.picker.filter_edit, Qt.Key.Key_Return)
+    [dialog] = window.findChildren(ConfigDialog)
+    assert dialog.integration is every_kind
