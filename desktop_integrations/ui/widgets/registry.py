@@ -16,6 +16,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QWidget
 
+from desktop_integrations.conditions import Conditions
 from desktop_integrations.fields import UIField
 from desktop_integrations.ui.widgets.check_box_field import CheckBoxField
 from desktop_integrations.ui.widgets.check_list_field import CheckListField
@@ -34,6 +35,14 @@ from desktop_integrations.ui.widgets.text_edit_field import TextEditField
 #: Builds the widget for a field: ``factory(field, parent)``.
 WidgetFactory = Callable[[UIField, QWidget | None], FieldWidget]
 
+
+def _conditions_editor(field: UIField, parent: QWidget | None) -> FieldWidget:
+    # Imported on use: the editor module imports this package's FieldWidget.
+    from desktop_integrations.ui.conditions_editor import ConditionsEditor
+
+    return ConditionsEditor(field, parent)
+
+
 _WIDGETS: dict[str | type, WidgetFactory] = {
     "str": LineEditField,
     "url": LineEditField,
@@ -51,6 +60,7 @@ _WIDGETS: dict[str | type, WidgetFactory] = {
     "datetime": TemporalField,
     "date": TemporalField,
     "time": TemporalField,
+    Conditions: _conditions_editor,
 }
 #: Kinds whose widgets cannot show "no value"; optional ones get a "Set" box.
 _NEED_UNSET_BOX = frozenset({"int", "float", "bool", "datetime", "date", "time"})

@@ -1,0 +1,114 @@
+"""The conditions editor, alone and in a built-in integration's dialog."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from desktop_integrations import Integration, IntegrationManager
+from desktop_integrations.conditions import Conditions
+from desktop_integrations.plugins.logfile import LogFileIntegration
+from desktop_integrations.ui.conditions_editor import ConditionsEditor
+from desktop_integrations.ui.config_dialog import ConfigDialog
+
+
+@pytest.fixture
+def logfile(manager: IntegrationManager) -> Integration:
+    return manager.register_integration_class(LogFileIntegration)
+
+
+def open_dialog(qtbot: QtBot, integration: Integration, **kwargs: object) -> ConfigDialog:
+    dialog = ConfigDialog(integration, **kwargs)  # type: ignore[arg-type]
+    qtbot.addWidget(dialog)
+    return dialog
+
+
+def editor_of(dialog: ConfigDialog) -> ConditionsEditor:
+    editor = dialog.field_widget("conditions")
+    assert isinstance(editor, ConditionsEditor)
+    return editor
+
+
+def test_a_built_in_dialog_edits_conditions_with_the_editor(
+    qtbot: QtBot, logfile: Integration
+) -> None:
+    dialog = open_dialog(qtbot, logfile)  # kept: the editor lives as long as its dialog
+    editor = editor_of(dialog)
+    assert editor.value() == {"mode": "always", "rules": []}
+    assert editor.rules_box.isHidden() and editor.add_button.isHidden()
+
+
+def test_choosing_all_offers_a_first_rule(qtbot: QtBot, logfile: Integration) -> None:
+    dialog = open_dialog(qtbot, logfile)  # kept: the editor lives as long as its dialog
+    editor = editor_of(dialog)
+    with qtbot.waitSignal(editor.changed):
+        editor.mode.setCurrentIndex(editor.mode.findData("all"))
+    assert not editor.rules_box.isHidden()
+    assert editor.value() == {
+        "mode": "all",
+        "rules": [{"choice": "kind", "operator": "is", "value": ""}],
+    }
+
+
+def test_stored_conditions_show_and_read_back_unchanged(qtbot: QtBot, logfile: Integration) -> None:
+    stored = {
+        "mode": "any",
+        "rules": [
+            {"choice": "level", "operator": "is", "value": "error"},
+            {"choice": "field:branch", "operator": "starts with", "value": "release/"},
+        ],
+    }
+    config = logfile.create_config(
+        name="Audit", settings={"path": "/tmp/audit.jsonl", "conditions": stored}, save=True
+    )
+    dialog = open_dialog(qtbot, logfile, config=config)
+    editor = editor_of(dialog)
+    assert editor.value() == stored
+    second = editor.rows[1]
+    assert second.field_name.text() == "branch" and not second.field_name.isHidden()
+    assert editor.rows[0].field_name.isHidden()
+
+
+def test_rules_can_be_added_edited_and_removed(qtbot: QtBot, logfile: Integration) -> None:
+    dialog = open_dialog(qtbot, logfile)  # kept: the editor lives as long as its dialog
+    editor = editor_of(dialog)
+    editor.set_value(Conditions())
+    editor.mode.setCurrentIndex(editor.mode.findData("any"))
+    row = editor.add_rule()
+    row.choice.setCurrentIndex(row.choice.findData("field"))
+    row.field_name.setText("host")
+    row.operator.setCurrentIndex(row.operator.findData("contains"))
+    row.value.setText("db")
+    assert editor.value()["rules"][1] == {
+        "choice": "field:host",
+        "operator": "contains",
+        "value": "db",
+    }
+    with qtbot.waitSignal(editor.changed):
+        editor.rows[0].remove.click()
+    assert editor.value()["rules"] == [
+        {"choice": "field:host", "operator": "contains", "value": "db"}
+    ]
+
+
+def test_an_invalid_regex_is_shown_next_to_the_conditions(
+    qtbot: QtBot, logfile: Integration, tmp_path: Path
+) -> None:
+    dialog = open_dialog(qtbot, logfile)
+    dialog.field_widget("name").set_value("Audit")
+    dialog.field_widget("path").set_value(str(tmp_path / "a.jsonl"))
+    editor = editor_of(dialog)
+    editor.mode.setCurrentIndex(editor.mode.findData("all"))
+    rule = editor.rows[0]
+    rule.operator.setCurrentIndex(rule.operator.findData("matches regex"))
+    rule.value.setText("build (failed")
+    assert dialog.validate() is None
+    error = dialog._rows["conditions"].error_label
+    assert "'build (failed' is not a valid regular expression" in error.text()
+    assert dialog.config is None
+    rule.value.setText("build (failed)")
+    assert dialog.apply()
+    assert dialog.config is not None
+    assert dialog.config.settings["conditions"]["rules"][0]["value"] == "build (failed)"
