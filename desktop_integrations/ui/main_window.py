@@ -79,6 +79,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Integrations")
         self.setWindowIcon(app_icon("app"))
         self.banner = Banner(self, closable=True)
+        self.plugins_banner = Banner(self, closable=True)
+        self.plugins_banner.setAccessibleName("Plugin problems")
         self.picker = IntegrationPicker(manager, self)
         self.picker.integrationChosen.connect(self.add_config)
         self.integrations_view = self.picker.view
@@ -93,6 +95,7 @@ class MainWindow(QMainWindow):
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.addWidget(self.banner)
+        layout.addWidget(self.plugins_banner)
         layout.addWidget(splitter, 1)
         self.setCentralWidget(central)
         self.actions_by_name = build_actions(self)
@@ -103,6 +106,7 @@ class MainWindow(QMainWindow):
         self._update_actions()
         self._update_empty_state()
         self._show_recovery()
+        self._show_plugin_problems()
         self._restore_settings()
 
     # Building ------------------------------------------------------------
@@ -170,11 +174,19 @@ class MainWindow(QMainWindow):
         dock.hide()
         self.plugins_dock = dock
         self.actions_by_name["plugins"].setChecked(False)
-        self.actions_by_name["plugins"].toggled.connect(dock.setVisible)
+        self.actions_by_name["plugins"].toggled.connect(self._show_plugins)
         dock.visibilityChanged.connect(self.actions_by_name["plugins"].setChecked)
         self.plugin_watcher = PluginWatcher(extension_manager, self)
         self._extensionsChanged.connect(self.refresh)
         extensions_changed.connect(self._on_extensions_changed, sender=extension_manager)
+
+    def _show_plugins(self, visible: bool) -> None:
+        self.plugins_dock.setVisible(visible)
+        if visible:
+            # Leave the lists above most of the height.
+            self.resizeDocks(
+                [self.plugins_dock], [max(200, self.height() // 3)], Qt.Orientation.Vertical
+            )
 
     def _on_extensions_changed(self, _sender: Any, **_kwargs: Any) -> None:
         self._extensionsChanged.emit()
@@ -232,8 +244,21 @@ class MainWindow(QMainWindow):
         self.actions_by_name["duplicate"].setEnabled(usable)
         self.actions_by_name["delete"].setEnabled(config is not None)
 
+    def _show_plugin_problems(self) -> None:
+        errors = self.extension_manager.get_load_errors() if self.extension_manager else {}
+        if errors:
+            names = ", ".join(sorted(errors))
+            self.plugins_banner.show_message(
+                f"{len(errors)} plugin{'s' if len(errors) > 1 else ''} could not be loaded "
+                f"({names}). The Plugins page (View menu) shows why.",
+                "warning",
+            )
+        else:
+            self.plugins_banner.hide()
+
     def refresh(self) -> None:
         """Show the registered integrations and stored configurations again."""
+        self._show_plugin_problems()
         self.picker.reload()
         self.configs_model.reload()
         if self.plugins_page is not None:

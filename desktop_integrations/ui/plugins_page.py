@@ -85,6 +85,7 @@ class PluginsPage(QWidget):
         splitter = QSplitter(self)
         splitter.addWidget(self.extensions_list)
         splitter.addWidget(errors_pane)
+        splitter.setSizes([420, 560])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
@@ -105,7 +106,8 @@ class PluginsPage(QWidget):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(0, Qt.CheckState.Checked if wanted else Qt.CheckState.Unchecked)
             self.extensions_list.addTopLevelItem(item)
-        self.extensions_list.resizeColumnToContents(0)
+        for column in range(self.extensions_list.columnCount()):
+            self.extensions_list.resizeColumnToContents(column)
         self.extensions_list.blockSignals(False)
         self.errors_list.clear()
         self.details.clear()

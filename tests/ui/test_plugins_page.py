@@ -80,12 +80,14 @@ def test_broken_plugin_is_listed_with_message_and_traceback_and_can_be_reloaded(
     page = window.plugins_page
     assert page is not None
     qtbot.waitUntil(lambda: page.errors_list.count() == 1)
+    assert "1 plugin could not be loaded (pager)" in window.plugins_banner.text()
     assert page.errors_list.item(0).text().startswith("pager: ")
     assert "SyntaxError" in page.details.toPlainText()
     assert "Traceback" in page.details.toPlainText()
     (plugins_dir / "pager.py").write_text(PLUGIN)
     page.reload_selected()
     assert page.errors_list.count() == 0
+    assert window.plugins_banner.text() == ""
     assert "Pager" in picker_names(window)
 
 
