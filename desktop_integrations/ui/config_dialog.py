@@ -24,6 +24,7 @@ from desktop_integrations.fields import UIField, ui_fields
 from desktop_integrations.forms import BASIC_FIELDS, NON_FIELD_ERRORS, BoundConfigForm, to_setting
 from desktop_integrations.integration import Integration
 from desktop_integrations.ui.banner import Banner
+from desktop_integrations.ui.deliveries_view import install_delivery_ui
 from desktop_integrations.ui.dialog_actions import DialogAction, dialog_actions, dialog_sections
 from desktop_integrations.ui.fieldset_group import FieldRow, FieldsetGroup
 from desktop_integrations.ui.icons import app_icon, integration_icon
@@ -35,6 +36,10 @@ logger = logging.getLogger(__name__)
 #: The banner shown when the values do not validate.
 CORRECT_ERRORS = "Please correct the errors below."
 _GEOMETRY_KEY = "ConfigDialog/geometry"
+
+# Every dialog of an integration that sends events gets Send Test Event and
+# Recent Deliveries.
+install_delivery_ui()
 
 
 def _stored_form(value: Any) -> Any:
@@ -326,7 +331,10 @@ class ConfigDialog(QDialog):
 
     def _update_buttons(self) -> None:
         apply = self.button_box.button(QDialogButtonBox.StandardButton.Apply)
-        apply.setEnabled(self._config is None or self.has_changes())
+        apply.setEnabled(self.has_changes() or self._is_unsaved_copy())
+
+    def _is_unsaved_copy(self) -> bool:
+        return self._config is not None and self._config.id is None
 
     def _on_clicked(self, button: QAbstractButton) -> None:
         role = self.button_box.standardButton(button)
@@ -336,8 +344,9 @@ class ConfigDialog(QDialog):
             self.restore_defaults()
 
     def accept(self) -> None:
-        """Save, and close only if saving succeeded."""
-        if self.apply():
+        """Save, and close only if saving succeeded; with nothing changed, just close."""
+        stored = self._config is not None and self._config.id is not None
+        if (stored and not self.has_changes()) or self.apply():
             self._save_geometry()
             super().accept()
 

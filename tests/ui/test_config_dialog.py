@@ -54,6 +54,7 @@ def test_new_configuration_is_prefilled_from_default_settings(
 ) -> None:
     dialog = make_dialog(qtbot, chat)
     assert dialog.windowTitle() == "Add Chat"
+    assert not dialog.button_box.button(QDialogButtonBox.StandardButton.Apply).isEnabled()
     assert dialog.field_widget("webhook_url").value() == "https://chat.example/hook"
     assert dialog.field_widget("channel").value() == "#general"
     assert dialog.field_widget("retries").value() == 3
@@ -120,6 +121,18 @@ def test_editing_shows_the_stored_values_and_apply_follows_changes(
     apply.click()
     assert config.settings["channel"] == "#ops"
     assert not apply.isEnabled()
+
+
+def test_ok_without_changes_closes_without_writing(
+    qtbot: QtBot, chat: Integration, manager: IntegrationManager
+) -> None:
+    config = chat.create_config(name="Ops", settings=chat_settings(), save=True)
+    revision = config.revision
+    dialog = make_dialog(qtbot, chat, config)
+    dialog.show()
+    click(dialog, QDialogButtonBox.StandardButton.Ok)
+    assert not dialog.isVisible()
+    assert config.revision == revision
 
 
 def test_restore_defaults_keeps_the_name(qtbot: QtBot, chat: Integration) -> None:
