@@ -5,19 +5,13 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QModelIndex, QSize, QSortFilterProxyModel, Qt, QUrl, Signal
+from PySide6.QtCore import QEvent, QModelIndex, Qt, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QDesktopServices
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDockWidget,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
     QMainWindow,
     QMessageBox,
     QSplitter,
-    QStackedWidget,
-    QTreeView,
     QVBoxLayout,
     QWidget,
 )
@@ -30,7 +24,7 @@ from desktop_integrations.extension_manager import ExtensionManager, extensions_
 from desktop_integrations.integration import Integration
 from desktop_integrations.manager import IntegrationManager
 from desktop_integrations.ui.banner import Banner
-from desktop_integrations.ui.configs_model import NAME, ConfigRole, ConfigsModel, FilterRole
+from desktop_integrations.ui.configs_pane import ConfigsPane
 from desktop_integrations.ui.icons import app_icon
 from desktop_integrations.ui.integration_picker import IntegrationPicker
 from desktop_integrations.ui.main_menus import build_actions
@@ -42,13 +36,6 @@ if TYPE_CHECKING:
     from desktop_integrations.ui.config_dialog import ConfigDialog
 
 logger = logging.getLogger(__name__)
-
-EMPTY_TEXT = (
-    "<h3>No configurations yet</h3>"
-    "<p>Choose an integration in the list on the left (Ctrl+N, then Enter), fill in its "
-    "settings and click OK.</p><p>An integration can have several configurations, for "
-    "instance one per channel.</p>"
-)
 
 
 class MainWindow(QMainWindow):
@@ -88,7 +75,7 @@ class MainWindow(QMainWindow):
         splitter = QSplitter(self)
         splitter.setObjectName("mainSplitter")
         splitter.addWidget(self.picker)
-        splitter.addWidget(self._configs_pane)
+        splitter.addWidget(self.configs_pane)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([300, 620])
         self._splitter = splitter
@@ -104,7 +91,7 @@ class MainWindow(QMainWindow):
         if extension_manager is not None:
             self._build_plugins(extension_manager)
         self._update_actions()
-        self._update_empty_state()
+        self._show_count(self.configs_model.rowCount())
         self._show_recovery()
         self._show_plugin_problems()
         self._restore_settings()
@@ -112,57 +99,16 @@ class MainWindow(QMainWindow):
     # Building ------------------------------------------------------------
 
     def _build_configs(self) -> None:
-        self.configs_model = ConfigsModel(self.manager, self)
+        self.configs_pane = ConfigsPane(self.manager, self)
+        self.configs_pane.countChanged.connect(self._show_count)
+        self.configs_model = self.configs_pane.model
         self.configs_model.errorOccurred.connect(self.show_error)
-        self.configs_proxy = QSortFilterProxyModel(self)
-        self.configs_proxy.setSourceModel(self.configs_model)
-        self.configs_proxy.setFilterRole(FilterRole)
-        self.configs_proxy.setFilterKeyColumn(NAME)
-        self.configs_proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.filter_edit = QLineEdit(self)
-        self.filter_edit.setPlaceholderText("Filter configurations (Ctrl+F)")
-        self.filter_edit.setAccessibleName("Filter configurations")
-        self.filter_edit.setClearButtonEnabled(True)
-        self.filter_edit.textChanged.connect(self._on_filter)
-        view = QTreeView(self)
-        view.setAccessibleName("Configurations")
-        view.setRootIsDecorated(False)
-        view.setUniformRowHeights(True)
-        view.setAlternatingRowColors(True)
-        view.setIconSize(QSize(32, 32))
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        view.setModel(self.configs_proxy)
-        header = view.header()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
-        header.resizeSection(1, 180)
-        header.resizeSection(2, 150)
-        view.activated.connect(self._on_activated)
-        view.selectionModel().selectionChanged.connect(self._update_actions)
-        self.configs_view = view
-        self.empty_label = QLabel(EMPTY_TEXT, self)
-        self.empty_label.setWordWrap(True)
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setAccessibleName("No configurations")
-        self._stack = QStackedWidget(self)
-        self._stack.addWidget(view)
-        self._stack.addWidget(self.empty_label)
-        for signal in (
-            self.configs_proxy.rowsInserted,
-            self.configs_proxy.rowsRemoved,
-            self.configs_proxy.modelReset,
-            self.configs_proxy.layoutChanged,
-        ):
-            signal.connect(self._update_empty_state)
-        self._configs_pane = QWidget(self)
-        pane = QVBoxLayout(self._configs_pane)
-        pane.setContentsMargins(0, 0, 0, 0)
-        title = QLabel("<b>Configurations</b>", self)
-        pane.addWidget(title)
-        pane.addWidget(self.filter_edit)
-        pane.addWidget(self._stack, 1)
+        self.configs_proxy = self.configs_pane.proxy
+        self.configs_view = self.configs_pane.view
+        self.filter_edit = self.configs_pane.filter_edit
+        self.empty_label = self.configs_pane.empty_label
+        self.configs_view.activated.connect(self._on_activated)
+        self.configs_view.selectionModel().selectionChanged.connect(self._update_actions)
 
     def _build_plugins(self, extension_manager: ExtensionManager) -> None:
         self.plugins_page = PluginsPage(extension_manager, self)
@@ -206,36 +152,16 @@ class MainWindow(QMainWindow):
         """Show ``message`` in the banner as an error."""
         self.banner.show_message(message, "error")
 
-    def _on_filter(self, text: str) -> None:
-        self.configs_proxy.setFilterFixedString(text)
-
-    def _update_empty_state(self) -> None:
-        empty = self.configs_proxy.rowCount() == 0
-        if empty and self.configs_model.rowCount() > 0:
-            self.empty_label.setText(
-                f"<p>No configuration matches “{self.filter_edit.text()}”.</p>"
-            )
-        elif empty:
-            self.empty_label.setText(EMPTY_TEXT)
-        self._stack.setCurrentWidget(self.empty_label if empty else self.configs_view)
-        count = self.configs_model.rowCount()
+    def _show_count(self, count: int) -> None:
         self.statusBar().showMessage(f"{count} configuration{'' if count == 1 else 's'}")
 
     def selected_config(self) -> IntegrationConfig | None:
         """Return the selected configuration, or None."""
-        rows = self.configs_view.selectionModel().selectedRows()
-        config = rows[0].data(ConfigRole) if rows else None
-        return config if isinstance(config, IntegrationConfig) else None
+        return self.configs_pane.selected_config()
 
     def select_config(self, config: IntegrationConfig) -> None:
-        """Select ``config``'s row and scroll to it (hidden by the filter: nothing happens)."""
-        row = self.configs_model.row_of(config)
-        if row < 0:
-            return
-        index = self.configs_proxy.mapFromSource(self.configs_model.index(row, NAME))
-        if index.isValid():
-            self.configs_view.setCurrentIndex(index)
-            self.configs_view.scrollTo(index)
+        """Select ``config``'s row and scroll to it."""
+        self.configs_pane.select_config(config)
 
     def _update_actions(self) -> None:
         config = self.selected_config()
