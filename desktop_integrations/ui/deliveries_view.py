@@ -148,6 +148,10 @@ def send_test_event(dialog: ConfigDialog, form: BoundConfigForm) -> None:
     config = dialog.current_config()
     if not isinstance(integration, ServiceIntegration) or config is None:
         return
+    if dialog.config is not None:
+        # The values shown are an unsaved copy; log the test under the
+        # configuration being edited, so Recent Deliveries shows it.
+        config.id = dialog.config.id
     dialog.banner.show_message(f"Sending a test event through {config.name!r}…", "info")
     relay = _Relay(dialog)
     relay.finished.connect(lambda delivery: _show_result(dialog, relay, delivery))
