@@ -114,8 +114,11 @@ def _notify(args: argparse.Namespace) -> int:
         for delivery in deliveries:
             print(delivery.summary())
         unfinished = emission.unfinished()
-        if unfinished:
-            _error(f"{unfinished} deliveries did not finish within {args.wait:g} s")
+        for owner in emission.hung_receivers():
+            _error(f"the receiver of {owner} has not returned; its deliveries are unknown")
+        running = unfinished - len(emission.hung_receivers())
+        if running > 0:
+            _error(f"{running} deliveries did not finish within {args.wait:g} s")
         if not deliveries and not unfinished:
             print("No enabled configuration matched the event.")
     return 1 if unfinished or any(not d.ok for d in deliveries) else 0

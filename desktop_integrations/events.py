@@ -31,6 +31,9 @@ __all__ = ["LEVELS", "Emission", "Event", "Level", "current_emission", "emit", "
 
 logger = logging.getLogger(__name__)
 
+#: Seconds :meth:`Emission.wait` gives receivers to return by default.
+RECEIVER_TIMEOUT = 10.0
+
 Level = Literal["info", "success", "warning", "error"]
 #: The levels, least to most severe.
 LEVELS: tuple[Level, ...] = ("info", "success", "warning", "error")
@@ -94,37 +97,48 @@ class Emission:
         with self._lock:
             self._deliveries.append(future)
 
+    def hung_receivers(self) -> list[str]:
+        """Return who owns each receiver that has not returned yet."""
+        with self._lock:
+            return [thread.name for thread in self._receivers if thread.is_alive()]
+
     def unfinished(self) -> int:
         """Return how many receivers and deliveries are still running."""
         with self._lock:
             running = sum(thread.is_alive() for thread in self._receivers)
             return running + sum(not future.done() for future in self._deliveries)
 
-    def wait(self, timeout: float | None = None) -> list[Delivery]:
+    def wait(
+        self, timeout: float | None = None, receiver_timeout: float = RECEIVER_TIMEOUT
+    ) -> list[Delivery]:
         """Wait until every receiver returned and every delivery finished.
 
         Args:
             timeout: The most seconds to wait in all; None waits for as long
                 as it takes.
+            receiver_timeout: The most seconds to wait for the receivers to
+                return. They only start deliveries, so one still running after
+                this has hung; its deliveries are not waited for.
 
         Returns:
             The finished deliveries, in the order they were started. Any still
             running when the time is up are left out.
         """
-        deadline = None if timeout is None else time.monotonic() + timeout
-
-        def remaining() -> float | None:
-            return None if deadline is None else max(0.0, deadline - time.monotonic())
-
+        start = time.monotonic()
+        deadline = None if timeout is None else start + timeout
+        receivers_deadline = start + receiver_timeout
+        if deadline is not None:
+            receivers_deadline = min(receivers_deadline, deadline)
         with self._lock:
             receivers = list(self._receivers)
         for thread in receivers:
-            thread.join(remaining())
-            if thread.is_alive():
-                logger.warning("A receiver of event %r has not returned", self.event.kind)
+            thread.join(max(0.0, receivers_deadline - time.monotonic()))
+        for name in self.hung_receivers():
+            logger.warning("The receiver %s of event %r has not returned", name, self.event.kind)
         with self._lock:
             deliveries = list(self._deliveries)
-        wait_futures(deliveries, timeout=remaining())
+        remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
+        wait_futures(deliveries, timeout=remaining)
         return [future.result() for future in deliveries if future.done()]
 
 
@@ -156,6 +170,14 @@ def _run_receiver(receiver: Any, sender: Any, event: Event, emission: Emission) 
             logger.exception("Receiver %r of event %r failed", receiver, event.kind)
 
 
+def _owner(receiver: Any) -> str:
+    """Name a receiver by who connected it: a hook's owner, else the function."""
+    owner = getattr(getattr(receiver, "__self__", None), "owner", None)
+    if owner is not None:
+        return str(getattr(owner, "id", owner))
+    return str(getattr(receiver, "__qualname__", receiver))
+
+
 def emit(event: Event, sender: Any = None) -> Emission:
     """Send ``event`` to every receiver of ``event_occurred`` and return at once.
 
@@ -175,7 +197,7 @@ def emit(event: Event, sender: Any = None) -> Emission:
         thread = threading.Thread(
             target=_run_receiver,
             args=(receiver, sender, event, emission),
-            name=f"event-receiver-{event.kind}",
+            name=_owner(receiver),
             daemon=True,
         )
         emission.add_receiver(thread)

@@ -138,3 +138,18 @@ def test_invalid_values_are_shown_instead_of_sending(qtbot: QtBot, slack: Integr
     send_button(dialog).click()
     assert "URL" in dialog._rows["webhook_url"].error_label.text()
     assert "Sending" not in dialog.banner.text()
+
+
+def test_a_slow_service_does_not_block_the_dialog(
+    qtbot: QtBot, slack: Integration, server: RecordingServer
+) -> None:
+    server.reply(200, delay=60)  # held until the server stops, after the test
+    dialog = open_dialog(qtbot, slack)
+    dialog.field_widget("name").set_value("Slow")
+    dialog.field_widget("webhook_url").set_value(server.url)
+    send_button(dialog).click()
+    qtbot.waitUntil(lambda: len(server.requests) == 1, timeout=10_000)
+    # The click returned and the dialog still works while the service holds the request.
+    assert dialog.banner.text() == "Sending a test event through 'Slow'…"
+    dialog.field_widget("name").set_value("Still editable")
+    assert dialog.data()["name"] == "Still editable"
