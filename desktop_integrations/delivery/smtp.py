@@ -41,6 +41,40 @@ def _reply(code: int, message: bytes | str) -> str:
     return f"SMTP {code} {' '.join(text.split())}".strip()
 
 
+def _describe(server: SmtpServer, error: Exception, attempt: int) -> tuple[DeliveryError, bool]:
+    """Explain a failed send, and say whether trying again may help."""
+    where = f"{server.host}:{server.port}"
+    if isinstance(error, smtplib.SMTPResponseException):
+        reply = _reply(error.smtp_code, error.smtp_error)
+        # 4xx replies mean "try again later"; 5xx ones are final.
+        return (
+            DeliveryError(
+                f"The mail server refused the message: {reply}", response=reply, attempts=attempt
+            ),
+            400 <= error.smtp_code < 500,
+        )
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        refused = ", ".join(
+            f"{address} ({_reply(code, text)})"
+            for address, (code, text) in error.recipients.items()
+        )
+        message = f"The mail server refused the recipients: {refused}"
+        return DeliveryError(message, attempts=attempt), False
+    if isinstance(error, ssl.SSLError):
+        reason = str(error.reason or error)
+        return DeliveryError(f"TLS with {where} failed: {reason}", attempts=attempt), False
+    if isinstance(error, smtplib.SMTPServerDisconnected | smtplib.SMTPException):
+        # SMTPException derives from OSError: only a dropped connection is worth a retry.
+        temporary = isinstance(error, smtplib.SMTPServerDisconnected)
+        return DeliveryError(
+            f"Sending through {where} failed: {error}", attempts=attempt
+        ), temporary
+    if isinstance(error, OSError):
+        reason = error.strerror or str(error) or type(error).__name__
+        return DeliveryError(f"Could not connect to {where}: {reason}", attempts=attempt), True
+    raise error
+
+
 class SmtpTransport:
     """Sends one message, retrying when the server cannot be reached or is busy.
 
@@ -64,30 +98,10 @@ class SmtpTransport:
             attempt += 1
             try:
                 return Outcome(self._send_once(server, message), attempt)
-            except smtplib.SMTPResponseException as e:
-                error = DeliveryError(
-                    f"The mail server refused the message: {_reply(e.smtp_code, e.smtp_error)}",
-                    response=_reply(e.smtp_code, e.smtp_error),
-                    attempts=attempt,
-                )
-                # 4xx replies are temporary ("try again later"); 5xx are final.
-                if not 400 <= e.smtp_code < 500:
+            except Exception as e:
+                error, temporary = _describe(server, e, attempt)
+                if not temporary or attempt >= self.retry.attempts:
                     raise error from e
-            except smtplib.SMTPRecipientsRefused as e:
-                refused = ", ".join(
-                    f"{address} ({_reply(code, text)})"
-                    for address, (code, text) in e.recipients.items()
-                )
-                raise DeliveryError(
-                    f"The mail server refused the recipients: {refused}", attempts=attempt
-                ) from e
-            except (OSError, smtplib.SMTPException) as e:
-                error = DeliveryError(
-                    f"Could not send through {server.host}:{server.port}: {e or type(e).__name__}",
-                    attempts=attempt,
-                )
-            if attempt >= self.retry.attempts:
-                raise error
             self.retry.sleep(self.retry.delay(attempt))
 
     def _send_once(self, server: SmtpServer, message: EmailMessage) -> str:

@@ -12,7 +12,7 @@ from desktop_integrations import IntegrationManager
 from desktop_integrations.delivery import recent_deliveries
 from desktop_integrations.events import Event, emit
 from desktop_integrations.plugins.email import EmailExtension
-from tests.servers import installed, smtp_server
+from tests.servers import free_port, installed, smtp_server
 
 EVENT = Event(
     kind="build.failed",
@@ -127,3 +127,29 @@ def test_bad_addresses_are_reported_per_field(email: IntegrationManager) -> None
         "to_addresses": ["Recipient 2: 'not an address' is not a mail address."],
         "smtp_port": ["Input should be greater than or equal to 1"],
     }
+
+
+@pytest.mark.parametrize(
+    ("security", "message"),
+    [
+        ("starttls", "failed: STARTTLS extension not supported by server."),
+        ("ssl", "TLS with 127.0.0.1:"),
+    ],
+)
+def test_tls_that_the_server_cannot_do_fails_at_once_with_the_reason(
+    email: IntegrationManager, security: str, message: str
+) -> None:
+    with smtp_server() as (port, recorder):
+        configure(email, port, security=security)
+        [delivery] = emit(EVENT).wait(10)
+    assert delivery.status == "failed" and delivery.attempts == 1
+    assert message in delivery.error
+    assert recorder.messages == []
+
+
+def test_a_server_that_is_not_there_is_retried_then_reported(email: IntegrationManager) -> None:
+    port = free_port()
+    configure(email, port)
+    [delivery] = emit(EVENT).wait(10)
+    assert delivery.status == "failed" and delivery.attempts == 3
+    assert delivery.error.startswith(f"Could not connect to 127.0.0.1:{port}: ")
