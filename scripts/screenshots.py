@@ -106,9 +106,9 @@ def render(output: Path, suffix: str) -> None:
     window.picker.grab().save(str(output / f"integration-picker{suffix}.png"))
 
     dialog = ConfigDialog(manager.get_integration("builtin.webhook"), None, window)
-    dialog.field_widget("name").set_value("Deploy hook")
-    dialog.field_widget("url").set_value("htp:/deploy")
-    dialog.field_widget("secret").set_value("do-not-show-this")
+    for name, value in (("name", "Deploy hook"), ("url", "htp:/deploy"), ("secret", "hidden")):
+        dialog.field_widget(name).set_value(value)
+        dialog.field_widget(name).changed.emit()  # as typing would
     dialog.show()
     dialog.resize(600, 640)
     dialog.apply()
