@@ -5,6 +5,7 @@ configurations, the manager and database, hooks, and extensions.
 """
 
 from desktop_integrations.__about__ import __version__
+from desktop_integrations.conditions import Conditions
 from desktop_integrations.config import ConfigList, IntegrationConfig
 from desktop_integrations.errors import (
     ConfigConflictError,
@@ -16,6 +17,7 @@ from desktop_integrations.errors import (
     SchemaTooNewError,
     StoreError,
 )
+from desktop_integrations.events import Event, emit
 from desktop_integrations.extension import Extension, IntegrationHook
 from desktop_integrations.extension_manager import ExtensionManager
 from desktop_integrations.forms import BoundConfigForm, Fieldset, IntegrationConfigForm
@@ -30,10 +32,12 @@ from desktop_integrations.store import ConfigStore
 
 __all__ = [
     "BoundConfigForm",
+    "Conditions",
     "ConfigConflictError",
     "ConfigList",
     "ConfigStore",
     "ConfigValidationError",
+    "Event",
     "Extension",
     "ExtensionManager",
     "Fieldset",
@@ -51,6 +55,7 @@ __all__ = [
     "SignalHook",
     "StoreError",
     "__version__",
+    "emit",
     "get_integration_manager",
     "set_integration_manager",
     "static",
