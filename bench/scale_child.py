@@ -35,9 +35,9 @@ def find_filter_box(window: QMainWindow) -> QLineEdit:
             return box
     for box in window.findChildren(QLineEdit):
         hint = box.placeholderText().lower()
-        if "filter" in hint or "search" in hint:
+        if ("filter" in hint or "search" in hint) and "configuration" in hint:
             return box
-    raise RuntimeError("the main window has no filter box (a QLineEdit saying filter or search)")
+    raise RuntimeError("the main window has no box to filter configurations")
 
 
 def wait_rows(app: QApplication, model: Any, expected: int, timeout: float = 30.0) -> None:
