@@ -191,6 +191,9 @@ class ConfigStore:
     def transaction(self, action: str) -> Iterator[sqlite3.Connection]:
         """Run a block of writes as one transaction.
 
+        Inside another transaction of this store, the block is a savepoint: it
+        is undone on error, and committed only with the outer transaction.
+
         Args:
             action: What the block does, for the error message ("save X").
 
@@ -199,13 +202,21 @@ class ConfigStore:
         """
         with self._lock:
             conn = self._conn
+            nested = conn.in_transaction
+            begin, commit = (
+                ("SAVEPOINT nested", "RELEASE nested") if nested else ("BEGIN IMMEDIATE", "COMMIT")
+            )
             try:
-                conn.execute("BEGIN IMMEDIATE")
+                conn.execute(begin)
                 try:
                     yield conn
-                    conn.execute("COMMIT")
+                    conn.execute(commit)
                 except BaseException:
-                    if conn.in_transaction:
+                    # SQLite may already have rolled back (a full disk does).
+                    if nested and conn.in_transaction:
+                        conn.execute("ROLLBACK TO nested")
+                        conn.execute("RELEASE nested")
+                    elif conn.in_transaction:
                         conn.execute("ROLLBACK")
                     raise
             except sqlite3.Error as e:

@@ -151,13 +151,10 @@ def import_configs(manager: IntegrationManager, text: str) -> list[IntegrationCo
             f"Nothing was imported: {invalid} of {len(entries)} configurations are not valid.",
             problems,
         )
-    saved: list[IntegrationConfig] = []
     try:
-        for form in forms:
-            saved.append(form.save())
+        with manager.store.transaction(f"import {len(forms)} configurations"):
+            return [form.save() for form in forms]
     except BaseException:
-        # Leave the database as it was: an import is all or nothing.
-        for config in reversed(saved):
-            config.delete()
+        # The rollback undid saves the manager had already cached.
+        manager.check_expired()
         raise
-    return saved

@@ -253,3 +253,25 @@ def test_read_only_database_opens_and_saves_fail_clearly(
     finally:
         store.close()
         db_path.chmod(0o644)
+
+
+def test_nested_transactions_commit_with_the_outer_one(
+    chat: Integration, manager: IntegrationManager
+) -> None:
+    store = manager.store
+    with pytest.raises(RuntimeError), store.transaction("save two"):
+        chat.create_config(save=True, name="one")
+        chat.create_config(save=True, name="two")
+        raise RuntimeError("the second half failed")
+    assert store.query("SELECT count(*) FROM configs")[0][0] == 0
+    assert manager.check_expired()
+    assert chat.get_configs() == []
+
+    with store.transaction("save one"):
+        chat.create_config(save=True, name="kept")
+        with pytest.raises(RuntimeError), store.transaction("save an undone one"):
+            chat.create_config(save=True, name="undone")
+            raise RuntimeError("undo this part only")
+        chat.create_config(save=True, name="also kept")
+    names = [row[0] for row in store.query("SELECT name FROM configs")]
+    assert names == ["kept", "also kept"]

@@ -1,0 +1,105 @@
+"""Importing configuration files: all or nothing, and a clear error for any file."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pydantic import Field
+
+from desktop_integrations import Integration, IntegrationConfigForm, IntegrationManager, StoreError
+from desktop_integrations.transfer import FORMAT, ConfigImportError, import_configs
+
+
+class NoteForm(IntegrationConfigForm):
+    text: str = Field(default="", max_length=200_000)
+    count: int = 0
+
+
+class Notes(Integration):
+    integration_id = "test.notes"
+    name = "Notes"
+    config_form_cls = NoteForm
+
+
+def document(*entries: Any) -> str:
+    return json.dumps({"format": FORMAT, "version": 1, "configurations": list(entries)})
+
+
+def entry(name: str, **settings: Any) -> dict[str, Any]:
+    return {"integration_id": "test.notes", "name": name, "settings": settings}
+
+
+def test_a_full_disk_part_way_through_stores_nothing(manager: IntegrationManager) -> None:
+    notes = manager.register_integration_class(Notes)
+    notes.create_config(save=True, name="before", settings={"text": "kept"})
+    pages = manager.store.query("PRAGMA page_count")[0][0]
+    manager.store.query(f"PRAGMA max_page_count = {pages + 30}")
+    text = document(*(entry(f"big {n}", text="x" * 20_000) for n in range(20)))
+    with pytest.raises(StoreError, match="full"):
+        import_configs(manager, text)
+    rows = manager.store.query("SELECT name FROM configs")
+    assert [row[0] for row in rows] == ["before"]
+    assert [c.name for c in manager.get_integration_configs()] == ["before"]
+    assert [c.name for c in notes.get_configs()] == ["before"]
+
+
+json_values = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text()),
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(), inner)),
+    max_leaves=10,
+)
+entries = st.one_of(
+    json_values,
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "integration_id": st.sampled_from(["test.notes", "missing", 3]),
+            "name": st.one_of(st.text(), json_values),
+            "enabled": json_values,
+            "settings": st.one_of(
+                st.fixed_dictionaries({}, optional={"text": json_values, "count": json_values}),
+                json_values,
+            ),
+            "extra_data": json_values,
+            "secrets_omitted": json_values,
+        },
+    ),
+)
+files = st.one_of(
+    st.text(),
+    json_values.map(json.dumps),
+    st.lists(entries, max_size=5).map(lambda es: document(*es)),
+    st.builds(
+        lambda version, es: json.dumps(
+            {"format": FORMAT, "version": version, "configurations": es}
+        ),
+        json_values,
+        json_values,
+    ),
+)
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(text=files)
+def test_any_file_imports_or_fails_with_every_problem_named(
+    text: str, manager: IntegrationManager
+) -> None:
+    if not manager.is_registered("test.notes"):
+        manager.register_integration_class(Notes)
+    before = manager.store.query("SELECT count(*) FROM configs")[0][0]
+    try:
+        saved = import_configs(manager, text)
+    except ConfigImportError as e:
+        assert str(e)
+        assert all(isinstance(problem, str) and problem for problem in e.problems)
+        assert manager.store.query("SELECT count(*) FROM configs")[0][0] == before
+    else:
+        after = manager.store.query("SELECT count(*) FROM configs")[0][0]
+        assert after == before + len(saved)
+        assert all(config.id is not None for config in saved)
