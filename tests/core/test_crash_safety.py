@@ -33,7 +33,9 @@ def run_and_kill(db_path: Path, seed: int, rng: random.Random) -> list[tuple[int
         child.send_signal(signal.SIGKILL)
         lines = [first, *child.stdout]
     assert child.returncode == -signal.SIGKILL
-    acks = [(int(a), int(b), int(c)) for a, b, c in (line.split() for line in lines)]
+    # A line cut short by the kill was never a complete acknowledgement.
+    complete = [line for line in lines if line.endswith("\n")]
+    acks = [(int(a), int(b), int(c)) for a, b, c in (line.split() for line in complete)]
     return acks
 
 
@@ -64,3 +66,4 @@ def test_sigkill_during_saves_loses_no_acknowledged_save(tmp_path: Path) -> None
             if stored_revision == revision:
                 assert settings["n"] == n, f"round {round_}: config {config_id} damaged"
     assert total_acks > ROUNDS
+    print(f"{ROUNDS}/{ROUNDS} rounds intact, {total_acks} acknowledged saves, 0 lost")
