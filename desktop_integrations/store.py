@@ -309,6 +309,26 @@ class ConfigStore:
             )
         return [self._config_from_row(manager, row) for row in rows]
 
+    def load_config(self, manager: IntegrationManager, config_id: int) -> IntegrationConfig | None:
+        """Load one configuration by its database ID; None if there is none."""
+        rows = self.query(f"SELECT {_CONFIG_COLUMNS} FROM configs WHERE id = ?", (config_id,))
+        return self._config_from_row(manager, rows[0]) if rows else None
+
+    def config_summaries(self) -> list[tuple[int, str, str, int]]:
+        """Return ``(id, integration_id, name, enabled)`` of every configuration, oldest first.
+
+        One query and no :class:`IntegrationConfig` per row, so a list of
+        many thousands can be shown at once; ``enabled`` is 1 or 0.
+        """
+        with self._lock:
+            try:
+                cursor = self._conn.cursor()
+                cursor.row_factory = None
+                cursor.execute("SELECT id, integration_id, name, enabled FROM configs ORDER BY id")
+                return cursor.fetchall()
+            except sqlite3.Error as e:
+                raise StoreError(f"Could not read {self.path}: {describe_error(e)}") from e
+
     def _config_from_row(self, manager: IntegrationManager, row: sqlite3.Row) -> IntegrationConfig:
         config = IntegrationConfig(
             manager, row["integration_id"], row["name"], bool(row["enabled"])

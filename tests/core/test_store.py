@@ -275,3 +275,17 @@ def test_nested_transactions_commit_with_the_outer_one(
         chat.create_config(save=True, name="also kept")
     names = [row[0] for row in store.query("SELECT name FROM configs")]
     assert names == ["kept", "also kept"]
+
+
+def test_config_summaries_list_every_configuration_in_one_read(
+    store: ConfigStore, manager: IntegrationManager, chat: Integration
+) -> None:
+    first = chat.create_config(name="Ops", save=True)
+    second = chat.create_config(name="Dev", enabled=False, save=True)
+    manager.unregister_integration_class(Chat)  # kept, and still listed
+    assert store.config_summaries() == [
+        (first.id, "test.chat", "Ops", 1),
+        (second.id, "test.chat", "Dev", 0),
+    ]
+    second.delete()
+    assert [row[2] for row in store.config_summaries()] == ["Ops"]
