@@ -93,6 +93,8 @@ class IntegrationManager:
         self._configs: dict[str, dict[int, IntegrationConfig]] = {}
         self._all_loaded = False
         self._results: dict[Hashable, ConfigList] = {}
+        # Read one by one (get_config) while their integration's were not loaded.
+        self._singles: dict[int, IntegrationConfig] = {}
         self._generation = store.generation()
 
     # Registration ----------------------------------------------------------
@@ -206,6 +208,26 @@ class IntegrationManager:
             self._results[key] = cached
         return cached
 
+    def get_config(self, config_id: int) -> IntegrationConfig | None:
+        """Return the stored configuration with this database ID, or None if there is none.
+
+        Unlike :meth:`get_integration_configs`, this reads only that one
+        configuration when its integration's are not loaded yet; loading them
+        later keeps the same object.
+        """
+        for bucket in self._configs.values():
+            config = bucket.get(config_id)
+            if config is not None:
+                return config
+        config = self._singles.get(config_id)
+        if config is None:
+            config = self.store.load_config(self, config_id)
+            if config is None:
+                return None
+            self._migrate(config)
+            self._singles[config_id] = config
+        return config
+
     def _resolve_id(self, ref: IntegrationRef | None) -> str | None:
         if ref is None or isinstance(ref, str):
             return ref
@@ -218,21 +240,29 @@ class IntegrationManager:
             bucket = self._configs.get(integration_id)
             if bucket is None:
                 configs = self.store.load_configs(self, integration_id)
-                bucket = self._configs[integration_id] = {c.id: c for c in configs if c.id}
+                bucket = self._configs[integration_id] = {}
                 for config in configs:
-                    self._migrate(config)
+                    if config.id:
+                        bucket[config.id] = self._adopt(config)
             return bucket.values()
         if not self._all_loaded:
             for config in self.store.load_configs(self):
                 bucket = self._configs.setdefault(config.integration_id, {})
                 if config.id not in bucket and config.id is not None:
-                    bucket[config.id] = config
-                    self._migrate(config)
+                    bucket[config.id] = self._adopt(config)
             self._all_loaded = True
         return sorted(
             (c for bucket in self._configs.values() for c in bucket.values()),
             key=lambda c: c.id or 0,
         )
+
+    def _adopt(self, config: IntegrationConfig) -> IntegrationConfig:
+        """Return the object already handed out by get_config(), else ``config`` migrated."""
+        single = self._singles.pop(config.id, None) if config.id is not None else None
+        if single is not None:
+            return single
+        self._migrate(config)
+        return config
 
     def _migrate(self, config: IntegrationConfig) -> None:
         """Bring a loaded configuration's settings up to its integration's version.
@@ -289,6 +319,7 @@ class IntegrationManager:
             raise IntegrationError(f"Cannot delete {config.name!r}: it was never saved")
         self._note_write(self.store.delete_config(config))
         self._configs.get(config.integration_id, {}).pop(config.id, None)
+        self._singles.pop(config.id, None)
         config.id = None
         config.revision = 0
         self._invalidate(config.integration_id)
@@ -342,6 +373,9 @@ class IntegrationManager:
             self.clear_all_configs_cache()
             return
         self._configs.pop(integration_id, None)
+        self._singles = {
+            i: c for i, c in self._singles.items() if c.integration_id != integration_id
+        }
         self._all_loaded = False
         self._invalidate(integration_id)
 
@@ -352,6 +386,7 @@ class IntegrationManager:
 
     def _forget_configs(self) -> None:
         self._configs.clear()
+        self._singles.clear()
         self._results.clear()
         self._all_loaded = False
         for integration in self._integrations.values():

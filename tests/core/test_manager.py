@@ -263,3 +263,24 @@ def test_default_manager_is_created_on_the_default_database(tmp_path: object) ->
     assert manager.store.path.name == "integrations.sqlite3"
     assert str(tmp_path) in str(manager.store.path)
     manager.store.close()
+
+
+def test_get_config_reads_one_configuration_and_keeps_the_object_when_all_load(
+    manager: IntegrationManager, store: ConfigStore
+) -> None:
+    beta = manager.register_integration_class(Beta)
+    saved = [beta.create_config(name=name, save=True) for name in ("one", "two")]
+    fresh = IntegrationManager(store)
+    fresh.register_integration_class(Beta)
+    single = fresh.get_config(saved[1].id or 0)
+    assert single is not None and single.name == "two"
+    assert fresh.get_config(saved[1].id or 0) is single
+    assert fresh.get_config(10_000) is None
+    single.name = "two renamed"
+    single.save()
+    listed = fresh.get_integration_configs()
+    assert [c.name for c in listed] == ["one", "two renamed"]
+    assert listed[1] is single  # one object per configuration
+    assert fresh.get_config(saved[0].id or 0) is listed[0]
+    listed[0].delete()
+    assert fresh.get_config(saved[0].id or 0) is None
