@@ -1,10 +1,11 @@
-"""ConfigsModel: every stored configuration, as rows of a table, fast with thousands."""
+"""ConfigsModel: every stored configuration, as rows of a table, fast with many thousands."""
 
 from __future__ import annotations
 
 import bisect
 import logging
-from typing import Any
+from operator import itemgetter
+from typing import Any, Final
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -19,7 +20,6 @@ from PySide6.QtWidgets import QApplication, QStyle
 
 from desktop_integrations.config import IntegrationConfig
 from desktop_integrations.errors import IntegrationError
-from desktop_integrations.forms import BoundConfigForm
 from desktop_integrations.manager import IntegrationManager
 from desktop_integrations.signals import config_deleted, config_saved
 from desktop_integrations.ui.icons import fallback_icon, integration_icon
@@ -37,39 +37,25 @@ FilterRole = ROLE.UserRole + 3
 
 NAME, INTEGRATION, STATUS = range(3)
 HEADERS = ("Name", "Integration", "Status")
+LOADING = "Loading…"
 
-
-class ConfigRow:
-    """One row: a configuration plus what sorting and painting need.
-
-    The check of the stored settings (see :meth:`problems`) runs only when the
-    row is first painted, so opening a list of thousands stays fast.
-    """
-
-    __slots__ = ("_problems", "config", "integration_name", "key")
-
-    def __init__(self, config: IntegrationConfig, integration_name: str) -> None:
-        self.config = config
-        self.integration_name = integration_name
-        self.key = (integration_name.casefold(), config.name.casefold(), config.id or 0)
-        self._problems: list[str] | None = None
-
-    @property
-    def available(self) -> bool:
-        """Whether the configuration's integration is registered."""
-        return self.config.is_available
-
-    def problems(self) -> list[str]:
-        """Return why the stored settings cannot be used as they are (empty: they can)."""
-        if self._problems is None:
-            self._problems = _check(self.config)
-        return self._problems
+#: A row: (id, integration ID, name, enabled, casefolded name). Plain tuples,
+#: straight from one query, so that 100,000 rows cost no object of our own each.
+Row = tuple[int, str, str, int, str]
+_ID: Final = 0
+_INTEGRATION: Final = 1
+_NAME: Final = 2
+_ENABLED: Final = 3
+_FOLDED: Final = 4
 
 
 def _check(config: IntegrationConfig) -> list[str]:
     integration = config.manager.find_integration(config.integration_id)
     if integration is None:
         return []
+    # Imported here: validating needs the forms, which the first paint does not.
+    from desktop_integrations.forms import BoundConfigForm
+
     try:
         form = BoundConfigForm(integration, config)
         errors = form.errors
@@ -87,9 +73,14 @@ def _check(config: IntegrationConfig) -> list[str]:
 class ConfigsModel(QAbstractTableModel):
     """Every configuration, sorted by integration name then configuration name.
 
-    Configurations of unregistered integrations stay listed, marked
-    unavailable. The model follows the core's ``config_saved`` and
-    ``config_deleted`` signals until :meth:`disconnect_signals`.
+    Rows are read in one query; a configuration object is fetched from the
+    manager only when a row is edited, toggled or checked for problems (the
+    check runs when the row is first painted). Configurations of
+    unregistered integrations stay listed, marked unavailable, except while
+    the plugins are still loading (see :meth:`set_loading`). The filter
+    (:meth:`set_filter`) is applied here, over names casefolded once. The
+    model follows the core's ``config_saved`` and ``config_deleted`` signals
+    until :meth:`disconnect_signals`.
 
     Args:
         manager: The manager whose configurations to list.
@@ -103,8 +94,13 @@ class ConfigsModel(QAbstractTableModel):
     def __init__(self, manager: IntegrationManager, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.manager = manager
-        self._rows: list[ConfigRow] = []
+        self.loading = False
+        self._rows: list[Row] = []
+        self._shown: list[Row] = []
+        self._filter = ""
+        self._keys: dict[str, tuple[str, str]] = {}
         self._icons: dict[str, QIcon] = {}
+        self._problems: dict[int, list[str]] = {}
         # blinker may call from any thread; Qt signals bring the change to the
         # model's thread.
         self._configSaved.connect(self.upsert)
@@ -126,59 +122,169 @@ class ConfigsModel(QAbstractTableModel):
 
     # Rows ----------------------------------------------------------------
 
-    def _row_for(self, config: IntegrationConfig) -> ConfigRow:
-        integration = self.manager.find_integration(config.integration_id)
+    def _integration_name(self, integration_id: str) -> str:
+        integration = self.manager.find_integration(integration_id)
+        if integration is not None:
+            return integration.name
         # An unavailable integration is known only by its ID; Status says it is missing.
-        name = integration.name if integration else config.integration_id
-        return ConfigRow(config, name)
+        return LOADING if self.loading else integration_id
+
+    def _integration_key(self, integration_id: str) -> tuple[str, str]:
+        key = self._keys.get(integration_id)
+        if key is None:
+            integration = self.manager.find_integration(integration_id)
+            name = integration.name if integration is not None else integration_id
+            key = self._keys[integration_id] = (name.casefold(), integration_id)
+        return key
+
+    def _sort_key(self, row: Row) -> tuple[tuple[str, str], str, int]:
+        return (self._integration_key(row[_INTEGRATION]), row[_FOLDED], row[_ID])
 
     def reload(self) -> None:
-        """Read every configuration from the manager again."""
+        """Read every configuration from the database again."""
         self.beginResetModel()
         self._icons.clear()
-        rows = [self._row_for(config) for config in self.manager.get_integration_configs()]
-        rows.sort(key=lambda row: row.key)
+        self._keys.clear()
+        self._problems.clear()
+        rows = [
+            (id_, integration_id, name, enabled, name.casefold())
+            for id_, integration_id, name, enabled in self.manager.store.config_summaries()
+        ]
+        # Two stable sorts, each keyed in C or by a dict look-up: by name (ties
+        # keep ID order), then by integration.
+        rows.sort(key=itemgetter(_FOLDED))
+        for integration_id in {row[_INTEGRATION] for row in rows}:
+            self._integration_key(integration_id)
+        keys = self._keys
+        rows.sort(key=lambda row: keys[row[_INTEGRATION]])
         self._rows = rows
+        self._shown = self._matching(rows)
         self.endResetModel()
 
-    def config_at(self, row: int) -> IntegrationConfig:
-        """Return the configuration shown in ``row``."""
-        return self._rows[row].config
+    def set_loading(self, loading: bool) -> None:
+        """Say whether plugins are still loading: rows then say so instead of "Unavailable".
+
+        Rows are sorted again on the next :meth:`reload`, which follows loading.
+        """
+        if loading != self.loading:
+            self.loading = loading
+            self._icons.clear()
+            if self._shown:
+                last = self.index(len(self._shown) - 1, STATUS)
+                self.dataChanged.emit(self.index(0, 0), last)
+
+    def set_filter(self, text: str) -> None:
+        """Show only the rows whose configuration or integration name contains ``text``."""
+        folded = text.casefold()
+        if folded == self._filter:
+            return
+        self.beginResetModel()
+        self._filter = folded
+        self._shown = self._matching(self._rows)
+        self.endResetModel()
+
+    def _matching(self, rows: list[Row]) -> list[Row]:
+        text = self._filter
+        if not text:
+            return rows
+        owners = {row[_INTEGRATION] for row in rows}
+        named = {i for i in owners if text in self._integration_name(i).casefold()}
+        return [row for row in rows if text in row[_FOLDED] or row[_INTEGRATION] in named]
+
+    def total_count(self) -> int:
+        """Return the number of configurations, filtered out or not."""
+        return len(self._rows)
+
+    def config_id_at(self, row: int) -> int:
+        """Return the database ID of the configuration shown in ``row``."""
+        return self._shown[row][_ID]
+
+    def integration_id_at(self, row: int) -> str:
+        """Return the integration ID of the configuration shown in ``row``."""
+        return self._shown[row][_INTEGRATION]
+
+    def config_at(self, row: int) -> IntegrationConfig | None:
+        """Return the manager's configuration shown in ``row`` (None if it is gone)."""
+        return self.manager.get_config(self._shown[row][_ID])
 
     def row_of(self, config: IntegrationConfig) -> int:
-        """Return the row of ``config`` (matched by ID, then identity), or -1."""
-        for index, row in enumerate(self._rows):
-            if row.config is config or (config.id is not None and row.config.id == config.id):
-                return index
-        return -1
+        """Return the row showing ``config`` (matched by ID), or -1."""
+        return -1 if config.id is None else self.row_of_id(config.id)
+
+    def row_of_id(self, config_id: int) -> int:
+        """Return the row showing the configuration with this database ID, or -1."""
+        return next((i for i, row in enumerate(self._shown) if row[_ID] == config_id), -1)
+
+    def _take(self, config_id: int) -> None:
+        position = self.row_of_id(config_id)
+        if position >= 0:
+            self.beginRemoveRows(QModelIndex(), position, position)
+            del self._shown[position]  # from the rows too while no filter is set
+            self.endRemoveRows()
+        if self._shown is not self._rows:
+            for index, row in enumerate(self._rows):
+                if row[_ID] == config_id:
+                    del self._rows[index]
+                    break
+        self._problems.pop(config_id, None)
 
     def upsert(self, config: IntegrationConfig) -> None:
         """Show a saved configuration: update its row, or insert it in sort order."""
-        old = self.row_of(config)
-        if old >= 0:
-            self.beginRemoveRows(QModelIndex(), old, old)
-            del self._rows[old]
-            self.endRemoveRows()
-        row = self._row_for(config)
-        position = bisect.bisect_left(self._rows, row.key, key=lambda r: r.key)
-        self.beginInsertRows(QModelIndex(), position, position)
+        if config.id is None:
+            return
+        self._take(config.id)
+        row: Row = (
+            config.id,
+            config.integration_id,
+            config.name,
+            int(config.enabled),
+            config.name.casefold(),
+        )
+        key = self._sort_key(row)
+        position = bisect.bisect_left(self._rows, key, key=self._sort_key)
+        if self._shown is self._rows:
+            self.beginInsertRows(QModelIndex(), position, position)
+            self._rows.insert(position, row)
+            self.endInsertRows()
+            return
         self._rows.insert(position, row)
-        self.endInsertRows()
+        if self._matching([row]):
+            position = bisect.bisect_left(self._shown, key, key=self._sort_key)
+            self.beginInsertRows(QModelIndex(), position, position)
+            self._shown.insert(position, row)
+            self.endInsertRows()
 
     def remove(self, config: IntegrationConfig) -> None:
-        """Drop the row of a deleted configuration."""
-        index = self.row_of(config)
-        if index < 0:
+        """Drop the row of a deleted configuration.
+
+        A deleted configuration has lost its ID, so the rows with its
+        integration and name are checked against the database.
+        """
+        if config.id is not None:
+            self._take(config.id)
             return
-        self.beginRemoveRows(QModelIndex(), index, index)
-        del self._rows[index]
-        self.endRemoveRows()
+        candidates = [
+            row[_ID]
+            for row in self._rows
+            if row[_INTEGRATION] == config.integration_id and row[_NAME] == config.name
+        ]
+        store = self.manager.store
+        if candidates:
+            marks = ", ".join("?" * len(candidates))
+            found = store.query(f"SELECT id FROM configs WHERE id IN ({marks})", tuple(candidates))
+        else:  # renamed in memory before it was deleted: compare every ID
+            candidates = [row[_ID] for row in self._rows]
+            found = store.query("SELECT id FROM configs")
+        kept = {row[0] for row in found}
+        for config_id in candidates:
+            if config_id not in kept:
+                self._take(config_id)
 
     # Qt model interface --------------------------------------------------
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        """Return the number of configurations."""
-        return 0 if parent.isValid() else len(self._rows)
+        """Return the number of configurations shown."""
+        return 0 if parent.isValid() else len(self._shown)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         """Return the number of columns."""
@@ -192,79 +298,101 @@ class ConfigsModel(QAbstractTableModel):
             return HEADERS[section]
         return None
 
+    def _available(self, row: Row) -> bool:
+        return self.manager.is_registered(row[_INTEGRATION])
+
     def flags(self, index: Index) -> Qt.ItemFlag:
         """Rows are selectable; the Status column of an available row is checkable."""
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if index.column() == STATUS and self._rows[index.row()].available:
+        if index.column() == STATUS and self._available(self._shown[index.row()]):
             flags |= Qt.ItemFlag.ItemIsUserCheckable
         return flags
 
-    def _icon(self, row: ConfigRow) -> QIcon:
-        integration_id = row.config.integration_id
+    def _icon(self, integration_id: str) -> QIcon | None:
         icon = self._icons.get(integration_id)
         if icon is None:
             integration = self.manager.find_integration(integration_id)
-            icon = (
-                integration_icon(integration)
-                if integration
-                else fallback_icon(integration_id, integration_id.rpartition(".")[2])
-            )
+            if integration is not None:
+                icon = integration_icon(integration)
+            elif self.loading:
+                return None
+            else:
+                icon = fallback_icon(integration_id, integration_id.rpartition(".")[2])
             self._icons[integration_id] = icon
         return icon
 
+    def problems(self, row: int) -> list[str]:
+        """Return why the stored settings of ``row`` cannot be used as they are (empty: none)."""
+        shown = self._shown[row]
+        problems = self._problems.get(shown[_ID])
+        if problems is None:
+            if not self._available(shown):
+                return []
+            config = self.config_at(row)
+            problems = _check(config) if config is not None else []
+            self._problems[shown[_ID]] = problems
+        return problems
+
     def data(self, index: Index, role: int = ROLE.DisplayRole) -> Any:
         """Return what a view shows for a cell."""
-        row = self._rows[index.row()]
+        row = self._shown[index.row()]
         column = index.column()
         if role == ROLE.DisplayRole:
             if column == NAME:
-                return row.config.name
+                return row[_NAME]
             if column == INTEGRATION:
-                return row.integration_name
-            if not row.available:
+                return self._integration_name(row[_INTEGRATION])
+            if not self.loading and not self._available(row):
                 return "Unavailable"
-            return "Enabled" if row.config.enabled else "Disabled"
-        return self._other_data(row, column, role)
+            return "Enabled" if row[_ENABLED] else "Disabled"
+        return self._other_data(index.row(), row, column, role)
 
-    def _other_data(self, row: ConfigRow, column: int, role: int) -> Any:
+    def _other_data(self, number: int, row: Row, column: int, role: int) -> Any:
         if role == ROLE.DecorationRole:
             if column == NAME:
-                return self._icon(row)
-            if column == STATUS and row.problems():
+                return self._icon(row[_INTEGRATION])
+            if column == STATUS and self.problems(number):
                 style = QApplication.style()
                 return style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
-        elif role == ROLE.CheckStateRole and column == STATUS and row.available:
-            return Qt.CheckState.Checked if row.config.enabled else Qt.CheckState.Unchecked
-        elif role == ROLE.ForegroundRole and (not row.config.enabled or not row.available):
+        elif role == ROLE.CheckStateRole and column == STATUS and self._available(row):
+            return Qt.CheckState.Checked if row[_ENABLED] else Qt.CheckState.Unchecked
+        elif role == ROLE.ForegroundRole and (
+            not row[_ENABLED] or (not self.loading and not self._available(row))
+        ):
             return QApplication.palette().color(
                 QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text
             )
         elif role == ROLE.ToolTipRole:
-            return self._tooltip(row)
+            return self._tooltip(number, row)
         elif role == ConfigRole:
-            return row.config
+            return self.config_at(number)
         elif role == ProblemsRole:
-            return row.problems()
+            return self.problems(number)
         elif role == FilterRole:
-            return f"{row.config.name}\n{row.integration_name}".casefold()
+            return f"{row[_NAME]}\n{self._integration_name(row[_INTEGRATION])}".casefold()
         return None
 
-    def _tooltip(self, row: ConfigRow) -> str:
-        if not row.available:
+    def _tooltip(self, number: int, row: Row) -> str:
+        integration_name = self._integration_name(row[_INTEGRATION])
+        if not self._available(row):
+            if self.loading:
+                return f"{row[_NAME]}: its integration is loading."
             return (
-                f"The integration {row.config.integration_id!r} is not installed. "
+                f"The integration {row[_INTEGRATION]!r} is not installed. "
                 "This configuration is kept and comes back with its plugin."
             )
-        problems = row.problems()
+        problems = self.problems(number)
         if problems:
             return "Its stored settings need attention:\n" + "\n".join(problems)
-        return f"{row.config.name} ({row.integration_name})"
+        return f"{row[_NAME]} ({integration_name})"
 
     def setData(self, index: Index, value: Any, role: int = ROLE.EditRole) -> bool:
         """Enable or disable a configuration from its Status check box, and save it."""
         if role != ROLE.CheckStateRole or index.column() != STATUS:
             return False
-        config = self._rows[index.row()].config
+        config = self.config_at(index.row())
+        if config is None:
+            return False
         enabled = Qt.CheckState(value) == Qt.CheckState.Checked
         if enabled == config.enabled:
             return False
@@ -279,7 +407,6 @@ class ConfigsModel(QAbstractTableModel):
 
     def refresh_problems(self) -> None:
         """Check every row's stored settings again when next painted."""
-        for row in self._rows:
-            row._problems = None
-        if self._rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, STATUS))
+        self._problems.clear()
+        if self._shown:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._shown) - 1, STATUS))

@@ -103,7 +103,6 @@ class MainWindow(QMainWindow):
         self.configs_pane.countChanged.connect(self._show_count)
         self.configs_model = self.configs_pane.model
         self.configs_model.errorOccurred.connect(self.show_error)
-        self.configs_proxy = self.configs_pane.proxy
         self.configs_view = self.configs_pane.view
         self.filter_edit = self.configs_pane.filter_edit
         self.empty_label = self.configs_pane.empty_label
@@ -164,11 +163,12 @@ class MainWindow(QMainWindow):
         self.configs_pane.select_config(config)
 
     def _update_actions(self) -> None:
-        config = self.selected_config()
-        usable = config is not None and config.is_available
+        # From the row alone: the configuration is fetched only when acted on.
+        integration_id = self.configs_pane.selected_integration_id()
+        usable = integration_id is not None and self.manager.is_registered(integration_id)
         self.actions_by_name["edit"].setEnabled(usable)
         self.actions_by_name["duplicate"].setEnabled(usable)
-        self.actions_by_name["delete"].setEnabled(config is not None)
+        self.actions_by_name["delete"].setEnabled(integration_id is not None)
 
     def _show_plugin_problems(self) -> None:
         errors = self.extension_manager.get_load_errors() if self.extension_manager else {}

@@ -315,3 +315,21 @@ def test_ctrl_n_moves_to_the_picker_and_enter_opens_the_first_match(
     qtbot.keyClick(window.picker.filter_edit, Qt.Key.Key_Return)
     [dialog] = window.findChildren(ConfigDialog)
     assert dialog.integration is every_kind
+
+
+def test_filtering_keeps_the_selection_and_new_matches_appear(
+    qtbot: QtBot, manager: IntegrationManager, chat: Integration
+) -> None:
+    for name in ("Alerts", "Builds", "Build farm"):
+        chat.create_config(name=name, settings=chat_settings(), save=True)
+    window = make_window(qtbot, manager)
+    select(window, "Builds")
+    window.filter_edit.setText("BUILD")
+    assert column(window, 0) == ["Build farm", "Builds"]
+    assert window.selected_config() is not None and window.selected_config().name == "Builds"
+    chat.create_config(name="Build cache", settings=chat_settings(), save=True)
+    chat.create_config(name="Other", settings=chat_settings(), save=True)
+    assert column(window, 0) == ["Build cache", "Build farm", "Builds"]
+    window.filter_edit.setText("")
+    assert column(window, 0) == ["Alerts", "Build cache", "Build farm", "Builds", "Other"]
+    assert window.statusBar().currentMessage() == "5 configurations"
