@@ -222,7 +222,7 @@ class ConfigDialog(QDialog):
             if name in errors and first is None:
                 first = row
         for group in self._groups:
-            if any(r.group is group and not r.error_label.isHidden() for r in self._rows.values()):
+            if any(r.group is group and r.has_errors() for r in self._rows.values()):
                 group.set_expanded(True)
         banner = [CORRECT_ERRORS] if errors else []
         banner += errors.get(NON_FIELD_ERRORS, []) + (notes or [])

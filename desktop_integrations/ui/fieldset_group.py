@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -18,8 +17,8 @@ from desktop_integrations.fields import UIField
 from desktop_integrations.forms import Fieldset
 from desktop_integrations.ui.widgets import FieldWidget
 
-_ERROR_STYLE = "color: #b3261e;"
-_HELP_STYLE = "color: palette(placeholder-text);"
+#: The colour of error messages under the fields.
+ERROR_COLOR = QColor("#b3261e")
 
 
 def paragraphs(text: str) -> str:
@@ -27,22 +26,48 @@ def paragraphs(text: str) -> str:
     return "".join(f"<p>{line.strip()}</p>" for line in text.splitlines() if line.strip())
 
 
-@dataclass
 class FieldRow:
     """A field's widget and the labels around it.
 
+    The error label is made on first use: most fields never show an error,
+    and a dialog with many fields opens faster without 50 hidden labels.
+
     Attributes:
         widget: The editor.
-        error_label: Shows the field's errors; hidden when there are none.
         group: The fieldset group holding the field.
     """
 
-    widget: FieldWidget
-    error_label: QLabel
-    group: FieldsetGroup
+    def __init__(self, widget: FieldWidget, column: QWidget, group: FieldsetGroup) -> None:
+        self.widget = widget
+        self.group = group
+        self._column = column
+        self._error_label: QLabel | None = None
+
+    @property
+    def error_label(self) -> QLabel:
+        """The label showing the field's errors; hidden when there are none."""
+        if self._error_label is None:
+            label = QLabel(self._column)
+            label.setWordWrap(True)
+            palette = label.palette()
+            palette.setColor(QPalette.ColorRole.WindowText, ERROR_COLOR)
+            label.setPalette(palette)
+            label.setAccessibleName(f"Errors in {self.widget.field.title}")
+            label.hide()
+            layout = self._column.layout()
+            assert layout is not None
+            layout.addWidget(label)
+            self._error_label = label
+        return self._error_label
+
+    def has_errors(self) -> bool:
+        """Return whether errors are shown under the field."""
+        return self._error_label is not None and not self._error_label.isHidden()
 
     def set_errors(self, messages: list[str]) -> None:
         """Show ``messages`` under the field (none: hide the label)."""
+        if not messages and self._error_label is None:
+            return
         self.error_label.setText(" ".join(messages))
         self.error_label.setVisible(bool(messages))
 
@@ -108,14 +133,9 @@ class FieldsetGroup(QGroupBox):
         if field.description:
             help_label = QLabel(field.description, column)
             help_label.setWordWrap(True)
-            help_label.setStyleSheet(_HELP_STYLE)
+            # A colour role, not a style sheet: styled widgets are slow to polish.
+            help_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
             column_layout.addWidget(help_label)
-        error_label = QLabel(column)
-        error_label.setWordWrap(True)
-        error_label.setStyleSheet(_ERROR_STYLE)
-        error_label.setAccessibleName(f"Errors in {field.title}")
-        error_label.hide()
-        column_layout.addWidget(error_label)
         if widget.shows_label:
             self.form.addRow(column)
         else:
@@ -124,4 +144,4 @@ class FieldsetGroup(QGroupBox):
             if field.required:
                 label.setToolTip("Required")
             self.form.addRow(label, column)
-        return FieldRow(widget, error_label, self)
+        return FieldRow(widget, column, self)
