@@ -16,6 +16,7 @@ import importlib
 import json
 import os
 import platform
+import subprocess
 import sys
 import time
 from dataclasses import asdict
@@ -47,6 +48,7 @@ def machine() -> dict[str, str]:
         "OS": platform.platform(),
         "Python": platform.python_version(),
     }
+    info["Commit"] = _commit()
     try:
         import PySide6
 
@@ -54,6 +56,21 @@ def machine() -> dict[str, str]:
     except ImportError:
         info["PySide6"] = "not installed"
     return info
+
+
+def _commit() -> str:
+    """The checked-out commit, marked when the working tree has changes."""
+    root = Path(__file__).resolve().parent.parent
+
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", *args], cwd=root, capture_output=True, text=True, check=False
+        ).stdout.strip()
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    return (
+        f"{commit} (with uncommitted changes)" if git("status", "--porcelain", "-uno") else commit
+    )
 
 
 def print_table(rows: list[Row]) -> None:
