@@ -116,7 +116,7 @@ class ConfigDialog(QDialog):
         self._scroll.setWidget(content)
 
     def _add_field(self, group: FieldsetGroup, field: UIField) -> None:
-        widget = create_widget(field, group.body)
+        widget = create_widget(field, group)
         widget.setObjectName(f"field_{field.name}")
         widget.changed.connect(self._update_buttons)
         self._rows[field.name] = group.add_field(field, widget)

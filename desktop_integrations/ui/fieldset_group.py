@@ -76,13 +76,17 @@ class FieldsetGroup(QGroupBox):
     """A titled group of field rows; a ``collapse`` fieldset starts closed.
 
     A collapsible group shows a toggle button instead of its title and opens
-    when one of its fields has an error.
+    when one of its fields has an error. Every row lives in the group's one
+    form layout (collapsing hides rows): a dialog of many groups lays out
+    faster without a nested container per group.
     """
 
     def __init__(self, fieldset: Fieldset, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.fieldset = fieldset
-        layout = QVBoxLayout(self)
+        self._expanded = not fieldset.collapsible
+        self.form = QFormLayout(self)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.toggle: QToolButton | None = None
         if fieldset.collapsible:
             self.toggle = QToolButton(self)
@@ -92,40 +96,43 @@ class FieldsetGroup(QGroupBox):
             self.toggle.setAutoRaise(True)
             self.toggle.setArrowType(Qt.ArrowType.RightArrow)
             self.toggle.toggled.connect(self.set_expanded)
-            layout.addWidget(self.toggle)
+            self.form.addRow(self.toggle)
         elif fieldset.title:
             self.setTitle(fieldset.title)
-        self.body = QWidget(self)
-        body_layout = QVBoxLayout(self.body)
-        body_layout.setContentsMargins(0, 0, 0, 0)
         if fieldset.description:
-            description = QLabel(paragraphs(fieldset.description), self.body)
+            description = QLabel(paragraphs(fieldset.description), self)
             description.setTextFormat(Qt.TextFormat.RichText)
             description.setWordWrap(True)
             description.setOpenExternalLinks(True)
-            body_layout.addWidget(description)
-        self.form = QFormLayout()
-        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        body_layout.addLayout(self.form)
-        layout.addWidget(self.body)
-        self.body.setVisible(not fieldset.collapsible)
+            self._add_row(description)
 
     def is_expanded(self) -> bool:
         """Return whether the fields are shown."""
-        return not self.body.isHidden()
+        return self._expanded
 
     def set_expanded(self, expanded: bool) -> None:
         """Show or hide the fields of a collapsible group."""
-        self.body.setVisible(expanded)
+        self._expanded = expanded
+        first = 0 if self.toggle is None else 1
+        for row in range(first, self.form.rowCount()):
+            self.form.setRowVisible(row, expanded)
         if self.toggle is not None:
             self.toggle.setChecked(expanded)
             self.toggle.setArrowType(
                 Qt.ArrowType.DownArrow if expanded else Qt.ArrowType.RightArrow
             )
 
+    def _add_row(self, field: QWidget, label: QLabel | None = None) -> None:
+        if label is None:
+            self.form.addRow(field)
+        else:
+            self.form.addRow(label, field)
+        if not self._expanded:
+            self.form.setRowVisible(self.form.rowCount() - 1, False)
+
     def add_field(self, field: UIField, widget: FieldWidget) -> FieldRow:
         """Add a row for ``field`` edited by ``widget``; return it."""
-        column = QWidget(self.body)
+        column = QWidget(self)
         column_layout = QVBoxLayout(column)
         column_layout.setContentsMargins(0, 0, 0, 0)
         column_layout.setSpacing(2)
@@ -137,11 +144,11 @@ class FieldsetGroup(QGroupBox):
             help_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
             column_layout.addWidget(help_label)
         if widget.shows_label:
-            self.form.addRow(column)
+            self._add_row(column)
         else:
-            label = QLabel(f"{field.title}{' *' if field.required else ''}:", self.body)
+            label = QLabel(f"{field.title}{' *' if field.required else ''}:", self)
             label.setBuddy(widget)
             if field.required:
                 label.setToolTip("Required")
-            self.form.addRow(label, column)
+            self._add_row(column, label)
         return FieldRow(widget, column, self)

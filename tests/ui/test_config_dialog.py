@@ -101,10 +101,32 @@ def test_invalid_input_is_blocked_with_messages_next_to_fields(
 
 def test_error_in_a_collapsed_fieldset_opens_it(qtbot: QtBot, chat: Integration) -> None:
     dialog = make_dialog(qtbot, chat)
+    dialog.show()
     advanced = dialog._rows["retries"].group
+    assert not dialog.field_widget("retries").isVisible()
     dialog.show_errors({"retries": ["Too many."]})
     assert advanced.is_expanded()
+    assert dialog.field_widget("retries").isVisible()
+    assert dialog._rows["retries"].error_label.isVisible()
     assert dialog._rows["retries"].error_label.text() == "Too many."
+
+
+def test_a_collapsed_fieldset_opens_and_closes_with_its_toggle(
+    qtbot: QtBot, chat: Integration
+) -> None:
+    dialog = make_dialog(qtbot, chat)
+    dialog.show()
+    advanced = dialog._rows["retries"].group
+    retries = dialog.field_widget("retries")
+    assert advanced.toggle is not None and advanced.toggle.isVisible()
+    assert not retries.isVisible()
+    advanced.toggle.click()
+    assert advanced.is_expanded() and retries.isVisible()
+    labels = [label.text() for label in advanced.findChildren(QLabel) if label.isVisible()]
+    assert "Retries:" in labels
+    advanced.toggle.click()
+    assert not advanced.is_expanded() and not retries.isVisible()
+    assert advanced.toggle.isVisible()
 
 
 def test_editing_shows_the_stored_values_and_apply_follows_changes(
