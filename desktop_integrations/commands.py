@@ -11,10 +11,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from desktop_integrations.errors import IntegrationError
-from desktop_integrations.events import LEVELS, Event, emit
+from desktop_integrations.levels import LEVELS
 from desktop_integrations.manager import IntegrationManager, set_integration_manager
 from desktop_integrations.store import ConfigStore
 
@@ -91,6 +89,11 @@ def _parse_fields(pairs: list[str]) -> dict[str, str]:
 
 
 def _notify(args: argparse.Namespace) -> int:
+    # Imported here: pydantic is not needed to start the app or parse arguments.
+    from pydantic import ValidationError
+
+    from desktop_integrations.events import Event, emit
+
     try:
         event = Event(
             kind=args.kind,

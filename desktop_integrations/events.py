@@ -18,10 +18,11 @@ from concurrent.futures import Future
 from concurrent.futures import wait as wait_futures
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
+from desktop_integrations.levels import LEVELS, Level
 from desktop_integrations.signals import event_occurred
 
 if TYPE_CHECKING:
@@ -33,10 +34,6 @@ logger = logging.getLogger(__name__)
 
 #: Seconds :meth:`Emission.wait` gives receivers to return by default.
 RECEIVER_TIMEOUT = 10.0
-
-Level = Literal["info", "success", "warning", "error"]
-#: The levels, least to most severe.
-LEVELS: tuple[Level, ...] = ("info", "success", "warning", "error")
 
 
 def _now() -> datetime:

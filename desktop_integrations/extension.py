@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from desktop_integrations.hooks import Hook
-from desktop_integrations.integration import Integration
 
 if TYPE_CHECKING:
+    from desktop_integrations.integration import Integration
     from desktop_integrations.manager import IntegrationManager
 
 logger = logging.getLogger(__name__)

@@ -27,8 +27,8 @@ from blinker import Namespace
 from desktop_integrations import paths
 from desktop_integrations.errors import IntegrationError
 from desktop_integrations.extension import Extension
-from desktop_integrations.integration import qualified_id
 from desktop_integrations.manager import IntegrationManager
+from desktop_integrations.naming import qualified_id
 from desktop_integrations.plugin_discovery import (
     PluginKind,
     PluginSource,

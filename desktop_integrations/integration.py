@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from importlib import resources
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from desktop_integrations.forms import (
@@ -13,6 +12,9 @@ from desktop_integrations.forms import (
     secret_field_names,
 )
 from desktop_integrations.hooks import Hook
+from desktop_integrations.naming import PLUGIN_PACKAGE as PLUGIN_PACKAGE
+from desktop_integrations.naming import qualified_id as qualified_id
+from desktop_integrations.naming import static as static
 from desktop_integrations.signals import (
     integration_disabled,
     integration_enabled,
@@ -24,25 +26,6 @@ if TYPE_CHECKING:
     from desktop_integrations.manager import IntegrationManager
 
 logger = logging.getLogger(__name__)
-
-#: Plugin modules from plugins folders are imported under this package, so a
-#: plugin cannot shadow a standard or installed module. Default IDs leave it out.
-PLUGIN_PACKAGE = "desktop_integrations_plugins"
-
-
-def qualified_id(cls: type) -> str:
-    """Return ``"<module>.<ClassName>"``, the default ID of an integration or extension.
-
-    For a plugin module loaded from a plugins folder, the module is the
-    plugin's own name.
-    """
-    module = cls.__module__.removeprefix(PLUGIN_PACKAGE + ".")
-    return f"{module}.{cls.__name__}"
-
-
-def static(relpath: str) -> str:
-    """Return the path of a file in the application's ``resources/icons/``."""
-    return str(resources.files("desktop_integrations") / "resources" / "icons" / relpath)
 
 
 class Integration:

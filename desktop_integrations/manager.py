@@ -7,7 +7,7 @@ import json
 import logging
 import threading
 from collections.abc import Hashable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop_integrations.config import ConfigList, IntegrationConfig
 from desktop_integrations.errors import (
@@ -16,15 +16,18 @@ from desktop_integrations.errors import (
     IntegrationNotRegisteredError,
     IntegrationRegistrationError,
 )
-from desktop_integrations.forms import IntegrationConfigForm, get_fieldsets
-from desktop_integrations.integration import Integration, qualified_id
+from desktop_integrations.naming import qualified_id
 from desktop_integrations.signals import config_deleted, config_saved, send_safely
 from desktop_integrations.store import ConfigStore
 
 logger = logging.getLogger(__name__)
 
 _CONFIG_ATTRIBUTES = frozenset({"id", "integration_id", "name", "enabled", "revision"})
-IntegrationRef = str | type[Integration] | Integration
+
+if TYPE_CHECKING:
+    from desktop_integrations.integration import Integration
+
+    IntegrationRef = str | type[Integration] | Integration
 
 
 def _describe(cls: type) -> str:
@@ -33,6 +36,10 @@ def _describe(cls: type) -> str:
 
 def _check_declaration(cls: Any) -> None:
     """Raise IntegrationRegistrationError if ``cls`` is not a valid integration."""
+    # Imported here: the forms (pydantic) are needed only once plugins register.
+    from desktop_integrations.forms import IntegrationConfigForm, get_fieldsets
+    from desktop_integrations.integration import Integration
+
     if not isinstance(cls, type) or not issubclass(cls, Integration):
         raise IntegrationRegistrationError(
             f"Cannot register {cls!r}: it is not an Integration subclass"
@@ -231,7 +238,7 @@ class IntegrationManager:
     def _resolve_id(self, ref: IntegrationRef | None) -> str | None:
         if ref is None or isinstance(ref, str):
             return ref
-        if isinstance(ref, Integration):
+        if not isinstance(ref, type):  # an Integration instance
             return ref.integration_id
         return ref.__dict__.get("integration_id") or qualified_id(ref)
 

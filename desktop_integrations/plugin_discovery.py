@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop_integrations.errors import IntegrationError
-from desktop_integrations.integration import PLUGIN_PACKAGE
+from desktop_integrations.naming import PLUGIN_PACKAGE
 
 logger = logging.getLogger(__name__)
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_integrations.extension import Extension
-from desktop_integrations.integration import PLUGIN_PACKAGE
+from desktop_integrations.naming import PLUGIN_PACKAGE
 from desktop_integrations.plugin_discovery import PluginKind, PluginRefusedError, PluginSource
 
 

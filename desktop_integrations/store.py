@@ -13,8 +13,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import SecretStr
-
 from desktop_integrations import paths
 from desktop_integrations.config import IntegrationConfig
 from desktop_integrations.errors import (
@@ -70,6 +68,12 @@ class DecodedSettings:
     secret_keys: set[str] = field(default_factory=set)
     sealed: dict[str, str] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+
+
+def _is_secret(value: Any) -> bool:
+    from pydantic.types import SecretStr
+
+    return isinstance(value, SecretStr)
 
 
 def _now_after(previous: datetime | None) -> datetime:
@@ -255,6 +259,9 @@ class ConfigStore:
         Raises:
             StoreError: A value is not JSON-compatible.
         """
+        # Imported here: reading the database to list it does not need pydantic.
+        from pydantic.types import SecretStr
+
         document: dict[str, Any] = {}
         for key, value in settings.items():
             if isinstance(value, SecretStr):
@@ -410,7 +417,7 @@ class ConfigStore:
         config.id, config.revision = row["id"], row["revision"]
         config.time_added, config.last_updated = time_added, now
         config.secret_keys = set(secret_keys) | {
-            key for key, value in config.settings.items() if isinstance(value, SecretStr)
+            key for key, value in config.settings.items() if _is_secret(value)
         }
         return int(generation)
 
