@@ -30,6 +30,14 @@ def _parse(kind: str, value: Any) -> Any:
         return None
 
 
+def _qdate(value: dt.date) -> QDate:
+    return QDate(value.year, value.month, value.day)
+
+
+def _qtime(value: dt.time) -> QTime:
+    return QTime(value.hour, value.minute, value.second, value.microsecond // 1000)
+
+
 class TemporalField(FieldWidget):
     """A ``QDateTimeEdit``, ``QDateEdit`` or ``QTimeEdit`` with a calendar pop-up."""
 
@@ -70,8 +78,8 @@ class TemporalField(FieldWidget):
         with QSignalBlocker(self.editor):
             if isinstance(parsed, dt.datetime):
                 self._tzinfo = parsed.tzinfo
-                self.editor.setDateTime(QDateTime(parsed.replace(tzinfo=None)))
+                self.editor.setDateTime(QDateTime(_qdate(parsed), _qtime(parsed.time())))
             elif isinstance(parsed, dt.date):
-                self.editor.setDate(QDate(parsed))
+                self.editor.setDate(_qdate(parsed))
             else:
-                self.editor.setTime(QTime(parsed))
+                self.editor.setTime(_qtime(parsed))
