@@ -54,8 +54,8 @@ def run(args: argparse.Namespace, qt_argv: list[str]) -> int:
     safe_mode = bool(getattr(args, "safe_mode", False))
     extensions = ExtensionManager(manager, safe_mode=safe_mode)
     try:
-        extensions.load()
         window = MainWindow(manager, extensions)
+        window.load_plugins_after_first_paint()
         if safe_mode:
             shown = [window.banner.text()] if window.banner.text() else []
             note = "Safe mode: only the built-in plugins are loaded."

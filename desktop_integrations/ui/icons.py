@@ -6,11 +6,15 @@ import logging
 import zlib
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QImageReader, QPainter, QPixmap
 
-from desktop_integrations.integration import Integration, static
+from desktop_integrations.naming import static
+
+if TYPE_CHECKING:
+    from desktop_integrations.integration import Integration
 
 logger = logging.getLogger(__name__)
 

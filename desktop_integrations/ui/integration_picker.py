@@ -6,7 +6,6 @@ from PySide6.QtCore import QModelIndex, QSize, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QLineEdit, QListView, QVBoxLayout, QWidget
 
-from desktop_integrations.integration import Integration
 from desktop_integrations.manager import IntegrationManager
 from desktop_integrations.ui.integration_delegate import ICON_SIZE, IntegrationDelegate
 from desktop_integrations.ui.integrations_model import (
@@ -14,6 +13,9 @@ from desktop_integrations.ui.integrations_model import (
     IntegrationRole,
     IntegrationsModel,
 )
+
+HINT = "Choose a service and fill in its settings."
+LOADING_HINT = "Loading the integrations…"
 
 
 class IntegrationPicker(QWidget):
@@ -23,6 +25,7 @@ class IntegrationPicker(QWidget):
 
     Attributes:
         view: The list view of integrations (sorted by name).
+        hint: What to do here, or that the integrations are loading.
         filter_edit: Filters the list as the user types.
     """
 
@@ -41,8 +44,8 @@ class IntegrationPicker(QWidget):
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.15)
         heading.setFont(font)
-        hint = QLabel("Choose a service and fill in its settings.", self)
-        hint.setWordWrap(True)
+        self.hint = QLabel(HINT, self)
+        self.hint.setWordWrap(True)
         self.filter_edit = QLineEdit(self)
         self.filter_edit.setPlaceholderText("Filter integrations")
         self.filter_edit.setAccessibleName("Filter integrations")
@@ -60,15 +63,21 @@ class IntegrationPicker(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(heading)
-        layout.addWidget(hint)
+        layout.addWidget(self.hint)
         layout.addWidget(self.filter_edit)
         layout.addWidget(self.view, 1)
+
+    def set_loading(self, loading: bool) -> None:
+        """Say whether the plugins that add integrations are still loading."""
+        self.hint.setText(LOADING_HINT if loading else HINT)
 
     def reload(self) -> None:
         """List the registered integrations again."""
         self.model.reload()
 
     def _on_activated(self, index: QModelIndex) -> None:
+        from desktop_integrations.integration import Integration  # loaded with the plugins
+
         integration = index.data(IntegrationRole)
         if isinstance(integration, Integration):
             self.integrationChosen.emit(integration)

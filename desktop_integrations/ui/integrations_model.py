@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
-from desktop_integrations.integration import Integration
 from desktop_integrations.manager import IntegrationManager
 from desktop_integrations.ui.icons import integration_icon
+
+if TYPE_CHECKING:
+    from desktop_integrations.integration import Integration
 
 Index = QModelIndex | QPersistentModelIndex
 ROLE = Qt.ItemDataRole

@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QModelIndex, Qt, QUrl, Signal
-from PySide6.QtGui import QCloseEvent, QDesktopServices
+from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QPaintEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QMainWindow,
@@ -21,7 +21,6 @@ from desktop_integrations.__about__ import __version__
 from desktop_integrations.config import IntegrationConfig
 from desktop_integrations.errors import IntegrationError
 from desktop_integrations.extension_manager import ExtensionManager, extensions_changed
-from desktop_integrations.integration import Integration
 from desktop_integrations.manager import IntegrationManager
 from desktop_integrations.ui.banner import Banner
 from desktop_integrations.ui.configs_pane import ConfigsPane
@@ -33,6 +32,7 @@ from desktop_integrations.ui.plugins_page import PluginsPage
 from desktop_integrations.ui.settings import ui_settings
 
 if TYPE_CHECKING:
+    from desktop_integrations.integration import Integration
     from desktop_integrations.ui.config_dialog import ConfigDialog
 
 logger = logging.getLogger(__name__)
@@ -63,6 +63,7 @@ class MainWindow(QMainWindow):
         self.manager = manager
         self.extension_manager = extension_manager
         self._closed = False
+        self._load_on_paint = False
         self.setWindowTitle("Integrations")
         self.setWindowIcon(app_icon("app"))
         self.banner = Banner(self, closable=True)
@@ -132,6 +133,38 @@ class MainWindow(QMainWindow):
             self.resizeDocks(
                 [self.plugins_dock], [max(200, self.height() // 3)], Qt.Orientation.Vertical
             )
+
+    def load_plugins_after_first_paint(self) -> None:
+        """List the configurations now; load the plugins once the window is first painted.
+
+        Importing the plugins is the slowest part of starting; until it is
+        done, rows say that their integration is loading (not that it is
+        unavailable) and the picker says the integrations are loading.
+        """
+        if self.extension_manager is None:
+            return
+        self._load_on_paint = True
+        self.configs_model.set_loading(True)
+        self.picker.set_loading(True)
+        self.statusBar().showMessage("Loading plugins…")
+
+    def load_plugins(self) -> None:
+        """Load the plugins now, then show their integrations and configurations."""
+        self._load_on_paint = False
+        if self.extension_manager is None or self._closed:
+            return
+        self.configs_model.set_loading(False)
+        self.picker.set_loading(False)
+        self.extension_manager.load()  # its extensions_changed refreshes every list
+        self._show_count(self.configs_model.total_count())
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """Start loading the plugins once the first paint has drawn the window."""
+        super().paintEvent(event)
+        if self._load_on_paint:
+            self._load_on_paint = False
+            # Queued: it runs after this paint pass has drawn every child widget.
+            QTimer.singleShot(0, self.load_plugins)
 
     def _on_extensions_changed(self, _sender: Any, **_kwargs: Any) -> None:
         self._extensionsChanged.emit()

@@ -133,3 +133,32 @@ def test_open_plugins_folder_shows_the_watched_folder(
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
     window.actions_by_name["plugins_folder"].trigger()
     assert [url.toLocalFile() for url in opened] == [str(plugins_dir)]
+
+
+def test_plugins_load_after_the_first_paint_and_rows_say_loading_until_then(
+    qtbot: QtBot, manager: IntegrationManager, plugins_dir: Path
+) -> None:
+    (plugins_dir / "pager.py").write_text(PLUGIN)
+    with manager.store.transaction("add a configuration") as conn:
+        conn.execute(
+            "INSERT INTO configs (integration_id, name, enabled, settings, extra_data, revision,"
+            " time_added, last_updated) VALUES ('tests.pager', 'On call', 1, '{}', '{}', 1,"
+            " '2024-01-01T00:00:00+00:00', '2024-01-01T00:00:00+00:00')"
+        )
+    extension_manager = ExtensionManager(manager, [plugins_dir])
+    window = MainWindow(manager, extension_manager)
+    qtbot.addWidget(window)
+    window.load_plugins_after_first_paint()
+    model = window.configs_view.model()
+    row = [model.index(0, column).data() for column in range(3)]
+    assert row == ["On call", "Loading…", "Enabled"]  # never "Unavailable" meanwhile
+    assert "loading" in model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
+    assert window.picker.hint.text() == "Loading the integrations…"
+    assert extension_manager.get_extensions() == []
+    window.show()
+    qtbot.waitUntil(lambda: model.index(0, 1).data() == "Pager", timeout=5000)
+    assert model.index(0, 2).data() == "Enabled"
+    assert model.index(0, 2).data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+    assert "Pager" in picker_names(window)
+    assert window.picker.hint.text() != "Loading the integrations…"
+    extension_manager.shutdown()
