@@ -37,26 +37,24 @@ class FieldRow:
         group: The fieldset group holding the field.
     """
 
-    def __init__(self, widget: FieldWidget, column: QWidget, group: FieldsetGroup) -> None:
+    def __init__(self, widget: FieldWidget, notes: QVBoxLayout, group: FieldsetGroup) -> None:
         self.widget = widget
         self.group = group
-        self._column = column
+        self._notes = notes
         self._error_label: QLabel | None = None
 
     @property
     def error_label(self) -> QLabel:
         """The label showing the field's errors; hidden when there are none."""
         if self._error_label is None:
-            label = QLabel(self._column)
+            label = QLabel(self._notes.parentWidget())
             label.setWordWrap(True)
             palette = label.palette()
             palette.setColor(QPalette.ColorRole.WindowText, ERROR_COLOR)
             label.setPalette(palette)
             label.setAccessibleName(f"Errors in {self.widget.field.title}")
             label.hide()
-            layout = self._column.layout()
-            assert layout is not None
-            layout.addWidget(label)
+            self._notes.addWidget(label)
             self._error_label = label
         return self._error_label
 
@@ -131,24 +129,31 @@ class FieldsetGroup(QGroupBox):
             self.form.setRowVisible(self.form.rowCount() - 1, False)
 
     def add_field(self, field: UIField, widget: FieldWidget) -> FieldRow:
-        """Add a row for ``field`` edited by ``widget``; return it."""
-        column = QWidget(self)
-        column_layout = QVBoxLayout(column)
-        column_layout.setContentsMargins(0, 0, 0, 0)
-        column_layout.setSpacing(2)
-        column_layout.addWidget(widget)
+        """Add a row for ``field`` edited by ``widget``; return it.
+
+        The help text and errors go under the editor, into the widget's own
+        column if it has one, otherwise into a column made for both.
+        """
+        cell: QWidget = widget
+        notes = widget.notes_layout()
+        if notes is None:
+            cell = QWidget(self)
+            notes = QVBoxLayout(cell)
+            notes.setContentsMargins(0, 0, 0, 0)
+            notes.setSpacing(2)
+            notes.addWidget(widget)
         if field.description:
-            help_label = QLabel(field.description, column)
+            help_label = QLabel(field.description, cell)
             help_label.setWordWrap(True)
             # A colour role, not a style sheet: styled widgets are slow to polish.
             help_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-            column_layout.addWidget(help_label)
+            notes.addWidget(help_label)
         if widget.shows_label:
-            self._add_row(column)
+            self._add_row(cell)
         else:
             label = QLabel(f"{field.title}{' *' if field.required else ''}:", self)
             label.setBuddy(widget)
             if field.required:
                 label.setToolTip("Required")
-            self._add_row(column, label)
-        return FieldRow(widget, column, self)
+            self._add_row(cell, label)
+        return FieldRow(widget, notes, self)

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 from pydantic import BaseModel, Field
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox, QWidget
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QDialogButtonBox, QHBoxLayout, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop_integrations import Integration, IntegrationConfigForm, IntegrationManager
@@ -176,8 +176,15 @@ class ColourField(FieldWidget):
 
 
 class PaintForm(IntegrationConfigForm):
-    colour: Colour = Field(default=Colour(hex="#ffffff"), title="Colour")
-    caption: str = Field(default="", title="Caption", json_schema_extra={"widget": "shout"})
+    colour: Colour = Field(
+        default=Colour(hex="#ffffff"), title="Colour", description="The fill colour."
+    )
+    caption: str = Field(
+        default="",
+        title="Caption",
+        description="Shown under the picture.",
+        json_schema_extra={"widget": "shout"},
+    )
 
 
 class PaintIntegration(Integration):
@@ -207,6 +214,42 @@ def test_code_outside_the_dialog_registers_widgets_by_type_and_hint(
     finally:
         unregister_widget(Colour)
         unregister_widget("shout")
+
+
+class SwatchField(ColourField):
+    """A plugin's widget with a layout of its own."""
+
+    def __init__(self, field: UIField, parent: QWidget | None = None) -> None:
+        super().__init__(field, parent)
+        layout = QHBoxLayout(self)
+        layout.addWidget(QLabel("swatch", self))
+
+
+def _top(widget: QWidget, dialog: ConfigDialog) -> int:
+    return widget.mapTo(dialog, QPoint(0, 0)).y()
+
+
+def test_help_and_errors_show_under_every_widget(qtbot: QtBot, manager: IntegrationManager) -> None:
+    paint = manager.register_integration_class(PaintIntegration)
+    register_widget(Colour, SwatchField)
+    try:
+        dialog = ConfigDialog(paint)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        dialog.show_errors({"colour": ["Not a colour."], "caption": ["Too long."]})
+        labels = {label.text(): label for label in dialog.findChildren(QLabel)}
+        for name, help_text, error in (
+            ("colour", "The fill colour.", "Not a colour."),
+            ("caption", "Shown under the picture.", "Too long."),
+        ):
+            widget = dialog.field_widget(name)
+            editor = widget.focusProxy() or widget.findChild(QLabel)
+            assert labels[help_text].isVisible() and labels[error].isVisible()
+            assert _top(editor, dialog) + editor.height() <= _top(labels[help_text], dialog)
+            assert _top(labels[help_text], dialog) < _top(labels[error], dialog)
+            assert labels[error] is dialog._rows[name].error_label
+    finally:
+        unregister_widget(Colour)
 
 
 def test_check_box_carries_its_own_label(dialog: ConfigDialog) -> None:

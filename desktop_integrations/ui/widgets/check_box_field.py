@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QSignalBlocker
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QWidget
 
 from desktop_integrations.fields import UIField
 from desktop_integrations.ui.widgets.field_widget import FieldWidget
@@ -19,10 +19,8 @@ class CheckBoxField(FieldWidget):
     def __init__(self, field: UIField, parent: QWidget | None = None) -> None:
         super().__init__(field, parent)
         self.check_box = QCheckBox(field.title, self)
-        self.check_box.toggled.connect(self._emit_changed)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.check_box)
+        self.check_box.toggled.connect(self.changed)
+        self._editor_column().addWidget(self.check_box)
         self.setFocusProxy(self.check_box)
 
     def value(self) -> Any:

@@ -6,7 +6,7 @@ import enum
 from typing import Any
 
 from PySide6.QtCore import QSignalBlocker, Qt
-from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QWidget
+from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
 from desktop_integrations.fields import UIField
 from desktop_integrations.ui.widgets.field_widget import FieldWidget
@@ -28,10 +28,8 @@ class CheckListField(FieldWidget):
             item.setCheckState(Qt.CheckState.Unchecked)
         rows = max(1, min(len(field.choices), 6))
         self.list_widget.setFixedHeight(self.list_widget.sizeHintForRow(0) * rows + 6)
-        self.list_widget.itemChanged.connect(self._emit_changed)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.list_widget)
+        self.list_widget.itemChanged.connect(self.changed)
+        self._editor_column().addWidget(self.list_widget)
         self.setFocusProxy(self.list_widget)
 
     def _items(self) -> list[QListWidgetItem]:

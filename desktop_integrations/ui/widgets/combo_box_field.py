@@ -5,8 +5,8 @@ from __future__ import annotations
 import enum
 from typing import Any
 
-from PySide6.QtCore import QSignalBlocker
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QWidget
+from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtWidgets import QComboBox, QWidget
 
 from desktop_integrations.fields import UIField
 from desktop_integrations.ui.widgets.field_widget import FieldWidget
@@ -30,11 +30,8 @@ class ComboBoxField(FieldWidget):
             self.combo_box.addItem(NONE_LABEL, None)
         for choice in field.choices:
             self.combo_box.addItem(choice.label, choice.value)
-        self.combo_box.currentIndexChanged.connect(self._emit_changed)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.combo_box)
-        layout.addStretch()
+        self.combo_box.currentIndexChanged.connect(self.changed)
+        self._editor_column().addWidget(self.combo_box, 0, Qt.AlignmentFlag.AlignLeft)
         self.setFocusProxy(self.combo_box)
 
     def value(self) -> Any:

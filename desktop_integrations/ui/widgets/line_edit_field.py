@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from PySide6.QtCore import QSignalBlocker
-from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import QLineEdit, QWidget
 
 from desktop_integrations.fields import UIField
 from desktop_integrations.ui.widgets.field_widget import FieldWidget
@@ -32,10 +32,8 @@ class LineEditField(FieldWidget):
         if isinstance(max_length, int):
             self.line_edit.setMaxLength(max_length)
         self.line_edit.setPlaceholderText(_PLACEHOLDERS.get(field.kind, ""))
-        self.line_edit.textEdited.connect(self._emit_changed)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.line_edit)
+        self.line_edit.textEdited.connect(self.changed)
+        self._editor_column().addWidget(self.line_edit)
         self.setFocusProxy(self.line_edit)
 
     def value(self) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QSignalBlocker
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QWidget
 
 from desktop_integrations.fields import UIField
 from desktop_integrations.ui.widgets.field_widget import FieldWidget
@@ -22,10 +22,9 @@ class OptionalField(FieldWidget):
         self.set_box.toggled.connect(self._on_toggled)
         inner.changed.connect(self.changed)
         inner.setEnabled(False)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.set_box)
-        layout.addWidget(inner, 1)
+        row = self._editor_row()
+        row.addWidget(self.set_box)
+        row.addWidget(inner, 1)
         self.setFocusProxy(self.set_box)
 
     def _on_toggled(self, checked: bool) -> None:

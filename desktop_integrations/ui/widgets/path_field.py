@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QSignalBlocker
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QFileDialog, QLineEdit, QPushButton, QWidget
 
 from desktop_integrations.fields import UIField
 from desktop_integrations.ui.widgets.field_widget import FieldWidget
@@ -22,14 +22,13 @@ class PathField(FieldWidget):
         super().__init__(field, parent)
         self.line_edit = QLineEdit(self)
         self.line_edit.setAccessibleName(field.title)
-        self.line_edit.textEdited.connect(self._emit_changed)
+        self.line_edit.textEdited.connect(self.changed)
         self.browse_button = QPushButton("Browse…", self)
         self.browse_button.setAccessibleName(f"Browse for {field.title}")
         self.browse_button.clicked.connect(self.browse)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.line_edit)
-        layout.addWidget(self.browse_button)
+        row = self._editor_row()
+        row.addWidget(self.line_edit)
+        row.addWidget(self.browse_button)
         self.setFocusProxy(self.line_edit)
 
     def browse(self) -> None:

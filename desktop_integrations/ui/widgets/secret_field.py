@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import SecretStr
 from PySide6.QtCore import QSignalBlocker
-from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QToolButton, QWidget
+from PySide6.QtWidgets import QLineEdit, QToolButton, QWidget
 
 from desktop_integrations.fields import UIField
 from desktop_integrations.ui.widgets.field_widget import FieldWidget
@@ -20,17 +20,16 @@ class SecretField(FieldWidget):
         self.line_edit = QLineEdit(self)
         self.line_edit.setAccessibleName(field.title)
         self.line_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.line_edit.textEdited.connect(self._emit_changed)
+        self.line_edit.textEdited.connect(self.changed)
         self.toggle = QToolButton(self)
         self.toggle.setText("Show")
         self.toggle.setCheckable(True)
         self.toggle.setAccessibleName(f"Show {field.title}")
         self.toggle.setToolTip("Show or hide the secret")
         self.toggle.toggled.connect(self._set_revealed)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.line_edit)
-        layout.addWidget(self.toggle)
+        row = self._editor_row()
+        row.addWidget(self.line_edit)
+        row.addWidget(self.toggle)
         self.setFocusProxy(self.line_edit)
 
     def _set_revealed(self, revealed: bool) -> None:

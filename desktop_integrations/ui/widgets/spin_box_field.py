@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QSignalBlocker
-from PySide6.QtWidgets import QHBoxLayout, QSpinBox, QWidget
+from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtWidgets import QSpinBox, QWidget
 
 from desktop_integrations.fields import UIField
 from desktop_integrations.ui.widgets.field_widget import FieldWidget
@@ -32,11 +32,8 @@ class SpinBoxField(FieldWidget):
         step = field.constraints.get("multiple_of")
         if isinstance(step, int):
             self.spin_box.setSingleStep(step)
-        self.spin_box.valueChanged.connect(self._emit_changed)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.spin_box)
-        layout.addStretch()
+        self.spin_box.valueChanged.connect(self.changed)
+        self._editor_column().addWidget(self.spin_box, 0, Qt.AlignmentFlag.AlignLeft)
         self.setFocusProxy(self.spin_box)
 
     def value(self) -> Any:

@@ -7,7 +7,6 @@ from typing import Any
 from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -33,7 +32,7 @@ class StringListField(FieldWidget):
         self.list_widget.setAccessibleName(field.title)
         self.list_widget.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
         self.list_widget.setMaximumHeight(100)
-        self.list_widget.itemChanged.connect(self._emit_changed)
+        self.list_widget.itemChanged.connect(self.changed)
         add = QPushButton("Add", self)
         add.setAccessibleName(f"Add to {field.title}")
         add.clicked.connect(self.add_entry)
@@ -44,10 +43,9 @@ class StringListField(FieldWidget):
         buttons.addWidget(add)
         buttons.addWidget(remove)
         buttons.addStretch()
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.list_widget)
-        layout.addLayout(buttons)
+        row = self._editor_row()
+        row.addWidget(self.list_widget)
+        row.addLayout(buttons)
         self.setFocusProxy(self.list_widget)
 
     def _append(self, text: str) -> QListWidgetItem:

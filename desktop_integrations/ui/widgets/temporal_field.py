@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QDate, QDateTime, QSignalBlocker, QTime
-from PySide6.QtWidgets import QDateEdit, QDateTimeEdit, QHBoxLayout, QTimeEdit, QWidget
+from PySide6.QtCore import QDate, QDateTime, QSignalBlocker, Qt, QTime
+from PySide6.QtWidgets import QDateEdit, QDateTimeEdit, QTimeEdit, QWidget
 
 from desktop_integrations.fields import UIField
 from desktop_integrations.ui.widgets.field_widget import FieldWidget
@@ -54,11 +54,8 @@ class TemporalField(FieldWidget):
         if kind != "time":
             self.editor.setCalendarPopup(True)
         self.editor.setDateTime(QDateTime.currentDateTime())
-        self.editor.dateTimeChanged.connect(self._emit_changed)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.editor)
-        layout.addStretch()
+        self.editor.dateTimeChanged.connect(self.changed)
+        self._editor_column().addWidget(self.editor, 0, Qt.AlignmentFlag.AlignLeft)
         self.setFocusProxy(self.editor)
 
     def value(self) -> Any:

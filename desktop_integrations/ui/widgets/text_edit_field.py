@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QSignalBlocker
-from PySide6.QtWidgets import QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
 from desktop_integrations.fields import UIField
 from desktop_integrations.ui.widgets.field_widget import FieldWidget
@@ -20,10 +20,8 @@ class TextEditField(FieldWidget):
         self.text_edit.setAccessibleName(field.title)
         self.text_edit.setTabChangesFocus(True)
         self.text_edit.setFixedHeight(self.text_edit.fontMetrics().lineSpacing() * 5 + 12)
-        self.text_edit.textChanged.connect(self._emit_changed)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.text_edit)
+        self.text_edit.textChanged.connect(self.changed)
+        self._editor_column().addWidget(self.text_edit)
         self.setFocusProxy(self.text_edit)
 
     def value(self) -> Any:
