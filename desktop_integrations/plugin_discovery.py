@@ -8,18 +8,20 @@ have changed, and :func:`fingerprint` lets a rescan tell whether it changed.
 from __future__ import annotations
 
 import enum
-import hashlib
 import importlib
-import importlib.metadata
 import logging
 import os
 import pkgutil
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop_integrations.errors import IntegrationError
 from desktop_integrations.naming import PLUGIN_PACKAGE
+
+if TYPE_CHECKING:
+    import importlib.metadata
 
 logger = logging.getLogger(__name__)
 
@@ -89,6 +91,9 @@ def find_builtin_plugins() -> list[PluginSource]:
 
 def find_entry_point_plugins() -> list[PluginSource]:
     """Return the entry points of the ``desktop_integrations.extensions`` group."""
+    # Imported here, as hashlib below: neither is needed to open the app's window.
+    import importlib.metadata
+
     entry_points = importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)
     return [
         PluginSource(ep.name, PluginKind.ENTRY_POINT, entry_point=ep)
@@ -146,6 +151,8 @@ def fingerprint(source: PluginSource) -> str | None:
     """
     if source.path is None:
         return None
+    import hashlib
+
     digest = hashlib.sha256()
     try:
         for file in _plugin_files(source.path):
