@@ -16,7 +16,7 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QIcon, QPalette
-from PySide6.QtWidgets import QApplication, QStyle
+from PySide6.QtWidgets import QApplication
 
 from desktop_integrations.config import IntegrationConfig
 from desktop_integrations.errors import IntegrationError
@@ -352,6 +352,8 @@ class ConfigsModel(QAbstractTableModel):
             if column == NAME:
                 return self._icon(row[_INTEGRATION])
             if column == STATUS and self.problems(number):
+                from PySide6.QtWidgets import QStyle  # its enums cost start-up time
+
                 style = QApplication.style()
                 return style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
         elif role == ROLE.CheckStateRole and column == STATUS and self._available(row):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QFont, QIcon, QPainter
-from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtWidgets import QApplication, QStyledItemDelegate, QStyleOptionViewItem
 
 from desktop_integrations.ui.integrations_model import DescriptionRole
 
@@ -30,6 +30,9 @@ class IntegrationDelegate(QStyledItemDelegate):
         index: QModelIndex | QPersistentModelIndex,
     ) -> None:
         """Paint the selection background, the icon and the two texts."""
+        # Imported here: QStyle's many enums cost start-up time, before any row exists.
+        from PySide6.QtWidgets import QStyle
+
         self.initStyleOption(option, index)
         rect: QRect = option.rect
         style = option.widget.style() if option.widget else QApplication.style()
