@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
 
@@ -46,6 +44,8 @@ class Banner(QFrame):
         """Show one or more lines of plain text at ``level`` (error, warning, info)."""
         lines = [lines] if isinstance(lines, str) else lines
         self.level = level
+        import html  # with its entity table, not needed before a message is shown
+
         self.label.setText("<br>".join(html.escape(line) for line in lines))
         self.setStyleSheet(f"QFrame#banner {{ {_STYLES.get(level, _STYLES['info'])} }}")
         self.setAccessibleDescription(" ".join(lines))

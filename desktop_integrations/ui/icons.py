@@ -107,12 +107,13 @@ def app_icon(name: str) -> QIcon:
     """Return one of the app's icons from ``resources/icons`` (``"app"``, ``"action-add"``...).
 
     A missing file gives an empty icon (actions then show their text alone),
-    logged once.
+    logged once. The files ship with the app, so they are not decoded here
+    but when first drawn.
     """
     icon = _named_icons.get(name)
     if icon is None:
         paths = {"1x": static(f"{name}.png"), "2x": static(f"{name}@2x.png")}
-        readable = {res: path for res, path in paths.items() if _readable(path)}
+        readable = {res: path for res, path in paths.items() if Path(path).is_file()}
         if not readable:
             logger.warning("The app icon %r is missing from %s", name, Path(paths["1x"]).parent)
         icon = QIcon()

@@ -6,11 +6,9 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QPaintEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QMainWindow,
-    QMessageBox,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -32,6 +30,8 @@ from desktop_integrations.ui.plugins_page import PluginsPage
 from desktop_integrations.ui.settings import ui_settings
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent, QPaintEvent
+
     from desktop_integrations.integration import Integration
     from desktop_integrations.ui.config_dialog import ConfigDialog
 
@@ -302,6 +302,8 @@ class MainWindow(QMainWindow):
         config = self.selected_config()
         if config is None:
             return False
+        from PySide6.QtWidgets import QMessageBox  # its enums cost start-up time
+
         answer = QMessageBox.question(
             self,
             "Delete configuration",
@@ -338,6 +340,8 @@ class MainWindow(QMainWindow):
         """Show the version and the folders in use."""
         folders = self.extension_manager.plugin_dirs if self.extension_manager else []
         plugins = "<br>".join(str(f) for f in folders) or str(paths.plugins_dir())
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.about(
             self,
             "About desktop-integrations",
