@@ -26,7 +26,6 @@ from desktop_integrations.ui.icons import app_icon
 from desktop_integrations.ui.integration_picker import IntegrationPicker
 from desktop_integrations.ui.main_menus import build_actions
 from desktop_integrations.ui.plugin_watcher import PluginWatcher
-from desktop_integrations.ui.plugins_page import PluginsPage
 from desktop_integrations.ui.settings import ui_settings
 
 if TYPE_CHECKING:
@@ -34,6 +33,7 @@ if TYPE_CHECKING:
 
     from desktop_integrations.integration import Integration
     from desktop_integrations.ui.config_dialog import ConfigDialog
+    from desktop_integrations.ui.plugins_page import PluginsPage
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +87,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(splitter, 1)
         self.setCentralWidget(central)
         self.actions_by_name = build_actions(self)
-        self.plugins_page: PluginsPage | None = None
+        self._plugins_page: PluginsPage | None = None
         self.plugin_watcher: PluginWatcher | None = None
         if extension_manager is not None:
             self._build_plugins(extension_manager)
@@ -111,20 +111,35 @@ class MainWindow(QMainWindow):
         self.configs_view.selectionModel().selectionChanged.connect(self._update_actions)
 
     def _build_plugins(self, extension_manager: ExtensionManager) -> None:
-        self.plugins_page = PluginsPage(extension_manager, self)
-        self.plugins_page.errorOccurred.connect(self.show_error)
         dock = QDockWidget("Plugins", self)
         dock.setObjectName("pluginsDock")
-        dock.setWidget(self.plugins_page)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
         dock.hide()
         self.plugins_dock = dock
         self.actions_by_name["plugins"].setChecked(False)
         self.actions_by_name["plugins"].toggled.connect(self._show_plugins)
-        dock.visibilityChanged.connect(self.actions_by_name["plugins"].setChecked)
+        dock.visibilityChanged.connect(self._on_dock_visibility)
         self.plugin_watcher = PluginWatcher(extension_manager, self)
         self._extensionsChanged.connect(self.refresh)
         extensions_changed.connect(self._on_extensions_changed, sender=extension_manager)
+
+    @property
+    def plugins_page(self) -> PluginsPage | None:
+        """The Plugins page, built when first shown or asked for; None without plugins."""
+        if self._plugins_page is None and self.extension_manager is not None:
+            # Imported and built here: the page is hidden when the window opens.
+            from desktop_integrations.ui.plugins_page import PluginsPage
+
+            page = PluginsPage(self.extension_manager, self)
+            page.errorOccurred.connect(self.show_error)
+            self.plugins_dock.setWidget(page)
+            self._plugins_page = page
+        return self._plugins_page
+
+    def _on_dock_visibility(self, visible: bool) -> None:
+        if visible:
+            _ = self.plugins_page
+        self.actions_by_name["plugins"].setChecked(visible)
 
     def _show_plugins(self, visible: bool) -> None:
         self.plugins_dock.setVisible(visible)
@@ -220,8 +235,8 @@ class MainWindow(QMainWindow):
         self._show_plugin_problems()
         self.picker.reload()
         self.configs_model.reload()
-        if self.plugins_page is not None:
-            self.plugins_page.reload()
+        if self._plugins_page is not None:
+            self._plugins_page.reload()
         self._update_actions()
 
     def check_for_changes(self) -> None:

@@ -124,6 +124,11 @@ def test_plugins_action_shows_the_dock(qtbot: QtBot, window: MainWindow) -> None
     assert action.isEnabled() and not window.plugins_dock.isVisible()
     action.trigger()
     assert window.plugins_dock.isVisible()
+    page = window.plugins_dock.widget()
+    assert page is window.plugins_page and page.isVisible()
+    rows = page.extensions_list
+    names = [rows.topLevelItem(i).text(0) for i in range(rows.topLevelItemCount())]
+    assert names  # the built-in plugins are listed
 
 
 def test_open_plugins_folder_shows_the_watched_folder(
@@ -162,3 +167,18 @@ def test_plugins_load_after_the_first_paint_and_rows_say_loading_until_then(
     assert "Pager" in picker_names(window)
     assert window.picker.hint.text() != "Loading the integrations…"
     extension_manager.shutdown()
+
+
+def test_a_plugins_dock_left_open_comes_back_with_its_page(
+    qtbot: QtBot, window: MainWindow, manager: IntegrationManager, extensions: ExtensionManager
+) -> None:
+    window.show()
+    window.actions_by_name["plugins"].trigger()
+    window.close()
+    again = MainWindow(manager, extensions)
+    qtbot.addWidget(again)
+    again.show()
+    assert again.plugins_dock.isVisible()
+    qtbot.waitUntil(lambda: again.plugins_dock.widget() is not None)
+    assert again.plugins_dock.widget() is again.plugins_page
+    assert again.actions_by_name["plugins"].isChecked()
