@@ -10,6 +10,7 @@ from desktop_integrations import (
     IntegrationManager,
     StoreError,
 )
+from desktop_integrations.forms import BASIC_INFO_FIELDSET
 from desktop_integrations.ui import ConfigDialog
 from desktop_integrations.ui.config_dialog import CORRECT_ERRORS
 from desktop_integrations.ui.fieldset_group import FieldsetGroup
@@ -40,6 +41,8 @@ def test_one_group_per_fieldset_with_title_description_and_collapsed_advanced(
     dialog = make_dialog(qtbot, chat)
     groups = dialog.findChildren(FieldsetGroup)
     assert [g.fieldset.title for g in groups] == ["Basic Information", "Connection", "Advanced"]
+    basic = [label.text() for label in groups[0].findChildren(QLabel)]
+    assert BASIC_INFO_FIELDSET.description in basic  # one line: shown as written
     texts = [label.text() for label in groups[1].findChildren(QLabel)]
     assert "<p>Create an incoming webhook first.</p><p>Then paste it.</p>" in texts
     assert "Webhook URL *:" in texts  # required fields are marked
