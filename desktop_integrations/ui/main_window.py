@@ -290,6 +290,9 @@ class MainWindow(QMainWindow):
         if config is None:
             return None
         integration = self.manager.find_integration(config.integration_id)
+        if integration is None and self.configs_model.loading:
+            self.statusBar().showMessage("The integrations are still loading; try again.", 5000)
+            return None
         if integration is None:
             self.banner.show_message(
                 f"“{config.name}” belongs to {config.integration_id!r}, which is not "

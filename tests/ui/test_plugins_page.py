@@ -182,3 +182,26 @@ def test_a_plugins_dock_left_open_comes_back_with_its_page(
     qtbot.waitUntil(lambda: again.plugins_dock.widget() is not None)
     assert again.plugins_dock.widget() is again.plugins_page
     assert again.actions_by_name["plugins"].isChecked()
+
+
+def test_editing_before_the_plugins_loaded_says_to_wait_not_that_the_plugin_is_missing(
+    qtbot: QtBot, manager: IntegrationManager, plugins_dir: Path
+) -> None:
+    (plugins_dir / "pager.py").write_text(PLUGIN)
+    other = ExtensionManager(manager, [plugins_dir])
+    other.load()
+    manager.get_integration("tests.pager").create_config(name="On call", save=True)
+    other.shutdown()  # as at start-up: stored, but its plugin not loaded yet
+    extension_manager = ExtensionManager(manager, [plugins_dir])
+    window = MainWindow(manager, extension_manager)
+    qtbot.addWidget(window)
+    window.load_plugins_after_first_paint()
+    window.configs_view.setCurrentIndex(window.configs_view.model().index(0, 0))
+    assert not window.actions_by_name["edit"].isEnabled()
+    assert window.edit_selected() is None
+    assert "still loading" in window.statusBar().currentMessage()
+    assert window.banner.isHidden()
+    window.load_plugins()
+    window.configs_view.setCurrentIndex(window.configs_view.model().index(0, 0))
+    assert window.actions_by_name["edit"].isEnabled()
+    extension_manager.shutdown()
