@@ -136,7 +136,7 @@ class FieldsetGroup(QGroupBox):
                 Qt.ArrowType.DownArrow if expanded else Qt.ArrowType.RightArrow
             )
 
-    def _add_row(self, field: QWidget, label: QLabel | None = None) -> None:
+    def _add_row(self, field: QWidget, label: str | None = None) -> None:
         if label is None:
             self.form.addRow(field)
         else:
@@ -167,9 +167,13 @@ class FieldsetGroup(QGroupBox):
         if widget.shows_label:
             self._add_row(cell)
         else:
-            label = QLabel(f"{field.title}{' *' if field.required else ''}:", self)
-            label.setBuddy(widget)
-            if field.required:
-                label.setToolTip("Required")
-            self._add_row(cell, label)
+            self._add_row(cell, f"{field.title}{' *' if field.required else ''}:")
+            # The form makes the label in C++ (cheaper than from Python), with
+            # the cell as its buddy; the editor inside it gets the focus.
+            label = self.form.labelForField(cell)
+            if isinstance(label, QLabel):
+                if cell is not widget:
+                    label.setBuddy(widget)
+                if field.required:
+                    label.setToolTip("Required")
         return FieldRow(widget, notes, self)

@@ -46,6 +46,11 @@ def test_one_group_per_fieldset_with_title_description_and_collapsed_advanced(
     texts = [label.text() for label in groups[1].findChildren(QLabel)]
     assert "<p>Create an incoming webhook first.</p><p>Then paste it.</p>" in texts
     assert "Webhook URL *:" in texts  # required fields are marked
+    [label] = [
+        label for label in groups[1].findChildren(QLabel) if label.text() == "Webhook URL *:"
+    ]
+    assert label.buddy() is dialog.field_widget("webhook_url")  # its shortcut focuses the field
+    assert label.toolTip() == "Required"
     assert "Where messages are posted." in texts  # help text under the field
     assert dialog.field_widget("webhook_url").toolTip() == "Where messages are posted."
     assert not groups[2].is_expanded()
