@@ -150,16 +150,29 @@ class ConfigsModel(QAbstractTableModel):
             (id_, integration_id, name, enabled, name.casefold())
             for id_, integration_id, name, enabled in self.manager.store.config_summaries()
         ]
-        # Two stable sorts, each keyed in C or by a dict look-up: by name (ties
-        # keep ID order), then by integration.
-        rows.sort(key=itemgetter(_FOLDED))
-        for integration_id in {row[_INTEGRATION] for row in rows}:
-            self._integration_key(integration_id)
-        keys = self._keys
-        rows.sort(key=lambda row: keys[row[_INTEGRATION]])
-        self._rows = rows
-        self._shown = self._matching(rows)
+        self._rows = self._sorted(rows)
+        self._shown = self._matching(self._rows)
         self.endResetModel()
+
+    def _sorted(self, rows: list[Row]) -> list[Row]:
+        """Return ``rows`` by integration name, then name, then ID, sorting only in C."""
+        # Stable sorts keyed by itemgetter: by name (ties keep the query's ID
+        # order), then by integration ID, which leaves one run per integration.
+        rows.sort(key=itemgetter(_FOLDED))
+        rows.sort(key=itemgetter(_INTEGRATION))
+        runs = []
+        start = 0
+        while start < len(rows):
+            integration_id = rows[start][_INTEGRATION]
+            end = bisect.bisect_right(rows, integration_id, start, key=itemgetter(_INTEGRATION))
+            runs.append((self._integration_key(integration_id), start, end))
+            start = end
+        # The runs, a few, are put in order of their integrations' names.
+        runs.sort()
+        ordered: list[Row] = []
+        for _, start, end in runs:
+            ordered += rows[start:end]
+        return ordered
 
     def set_loading(self, loading: bool) -> None:
         """Say whether plugins are still loading: rows then say so instead of "Unavailable".

@@ -333,3 +333,28 @@ def test_filtering_keeps_the_selection_and_new_matches_appear(
     window.filter_edit.setText("")
     assert column(window, 0) == ["Alerts", "Build cache", "Build farm", "Builds", "Other"]
     assert window.statusBar().currentMessage() == "5 configurations"
+
+
+class Zulu(ChatIntegration):
+    integration_id = "a.zulu"
+    name = "Zulu"
+
+
+class Alpha(ChatIntegration):
+    integration_id = "z.alpha"
+    name = "alpha"
+
+
+def test_rows_are_sorted_by_integration_name_not_id_then_by_name_ignoring_case(
+    qtbot: QtBot, manager: IntegrationManager
+) -> None:
+    zulu = manager.register_integration_class(Zulu)
+    alpha = manager.register_integration_class(Alpha)
+    for integration, name in ((zulu, "b"), (alpha, "B"), (zulu, "A"), (alpha, "a"), (alpha, "b")):
+        integration.create_config(name=name, settings=chat_settings(), save=True)
+    window = make_window(qtbot, manager)
+
+    rows = list(zip(column(window, 1), column(window, 0), strict=True))
+    assert rows == [("alpha", "a"), ("alpha", "B"), ("alpha", "b"), ("Zulu", "A"), ("Zulu", "b")]
+    zulu.create_config(name="0 first", settings=chat_settings(), save=True)
+    assert column(window, 0)[3] == "0 first"  # a saved row goes where it sorts
