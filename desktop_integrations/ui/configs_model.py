@@ -32,8 +32,6 @@ ROLE = Qt.ItemDataRole
 ConfigRole = ROLE.UserRole + 1
 #: The problems of a row's stored settings, as a list of messages (empty: none).
 ProblemsRole = ROLE.UserRole + 2
-#: Lower-case text that the filter box matches.
-FilterRole = ROLE.UserRole + 3
 
 NAME, INTEGRATION, STATUS = range(3)
 HEADERS = ("Name", "Integration", "Status")
@@ -383,8 +381,6 @@ class ConfigsModel(QAbstractTableModel):
             return self.config_at(number)
         elif role == ProblemsRole:
             return self.problems(number)
-        elif role == FilterRole:
-            return f"{row[_NAME]}\n{self._integration_name(row[_INTEGRATION])}".casefold()
         return None
 
     def _tooltip(self, number: int, row: Row) -> str:
