@@ -198,8 +198,15 @@ class ConfigsModel(QAbstractTableModel):
         text = self._filter
         if not text:
             return rows
-        owners = {row[_INTEGRATION] for row in rows}
-        named = {i for i in owners if text in self._integration_name(i).casefold()}
+        # Every listed integration has a sort key; while loading, names are unknown.
+        named = {
+            integration_id
+            for integration_id in self._keys
+            if (self.manager.is_registered(integration_id) or not self.loading)
+            and text in self._integration_name(integration_id).casefold()
+        }
+        if not named:
+            return [row for row in rows if text in row[_FOLDED]]
         return [row for row in rows if text in row[_FOLDED] or row[_INTEGRATION] in named]
 
     def total_count(self) -> int:

@@ -160,12 +160,19 @@ def test_plugins_load_after_the_first_paint_and_rows_say_loading_until_then(
     assert "loading" in model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
     assert window.picker.hint.text() == "Loading the integrations…"
     assert extension_manager.get_extensions() == []
+    window.filter_edit.setText("loading")  # matches no name: the integration's is unknown yet
+    assert model.rowCount() == 0
+    window.filter_edit.setText("pager")
+    assert model.rowCount() == 0
+    window.filter_edit.clear()
     window.show()
     qtbot.waitUntil(lambda: model.index(0, 1).data() == "Pager", timeout=5000)
     assert model.index(0, 2).data() == "Enabled"
     assert model.index(0, 2).data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
     assert "Pager" in picker_names(window)
     assert window.picker.hint.text() != "Loading the integrations…"
+    window.filter_edit.setText("PAGER")  # integration names match once known
+    assert [model.index(0, 0).data()] == ["On call"] and model.rowCount() == 1
     extension_manager.shutdown()
 
 
