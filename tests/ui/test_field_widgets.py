@@ -68,7 +68,11 @@ def test_limits_from_constraints(dialog: ConfigDialog) -> None:
     assert (count.minimum(), count.maximum()) == (1, 5)
     ratio = dialog.field_widget("ratio").spin_box  # type: ignore[attr-defined]
     assert (ratio.minimum(), ratio.maximum()) == (0.0, 1.0)
-    assert dialog.field_widget("text").line_edit.maxLength() == 8  # type: ignore[attr-defined]
+    assert ratio.decimals() == 2
+    text = dialog.field_widget("text").line_edit  # type: ignore[attr-defined]
+    assert text.maxLength() == 8 and text.placeholderText() == ""
+    url = dialog.field_widget("url").line_edit  # type: ignore[attr-defined]
+    assert url.placeholderText() == "https://"
 
 
 def test_choices_are_offered_by_label(dialog: ConfigDialog) -> None:

@@ -24,8 +24,9 @@ class DoubleSpinBoxField(FieldWidget):
         c = field.constraints
         self.spin_box = QDoubleSpinBox(self)
         self.spin_box.setAccessibleName(field.title)
-        decimals = field.extra.get("decimals", 2)
-        self.spin_box.setDecimals(decimals if isinstance(decimals, int) else 2)
+        decimals = field.extra.get("decimals")
+        if isinstance(decimals, int):
+            self.spin_box.setDecimals(decimals)
         low = c.get("ge", c.get("gt", -_LIMIT))
         high = c.get("le", c.get("lt", _LIMIT))
         self.spin_box.setRange(float(low), float(high))

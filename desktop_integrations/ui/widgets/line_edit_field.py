@@ -31,7 +31,8 @@ class LineEditField(FieldWidget):
         max_length = field.constraints.get("max_length")
         if isinstance(max_length, int):
             self.line_edit.setMaxLength(max_length)
-        self.line_edit.setPlaceholderText(_PLACEHOLDERS.get(field.kind, ""))
+        if field.kind in _PLACEHOLDERS:
+            self.line_edit.setPlaceholderText(_PLACEHOLDERS[field.kind])
         self.line_edit.textEdited.connect(self.changed)
         self._editor_column().addWidget(self.line_edit)
         self.setFocusProxy(self.line_edit)
