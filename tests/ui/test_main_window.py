@@ -353,7 +353,6 @@ def test_rows_are_sorted_by_integration_name_not_id_then_by_name_ignoring_case(
     for integration, name in ((zulu, "b"), (alpha, "B"), (zulu, "A"), (alpha, "a"), (alpha, "b")):
         integration.create_config(name=name, settings=chat_settings(), save=True)
     window = make_window(qtbot, manager)
-
     rows = list(zip(column(window, 1), column(window, 0), strict=True))
     assert rows == [("alpha", "a"), ("alpha", "B"), ("alpha", "b"), ("Zulu", "A"), ("Zulu", "b")]
     zulu.create_config(name="0 first", settings=chat_settings(), save=True)
