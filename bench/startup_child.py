@@ -8,13 +8,16 @@ its command does (``cli.main``), on the data folder given in the environment;
 ``window`` builds MainWindow the way the app wires it, for while ``app.py``
 still opens a placeholder. ``core`` is the bare window listing the
 configurations loaded through the core: the floor for any window built on it.
-Both report the wall-clock time of the first paint of their main window; the
-parent subtracts its launch time and reads the peak RSS from ``wait4``.
+Both report the wall-clock time of the first paint of their main window and
+their peak RSS at that moment; the project also reports when the window lists
+its integrations (plugins may load after the first paint). The parent
+subtracts its launch time.
 """
 
 from __future__ import annotations
 
 import os
+import resource
 import sys
 import time
 from typing import Any
@@ -25,11 +28,17 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
 
 class FirstPaint(QObject):
-    """Exit the process right after the first paint of any main window's content."""
+    """Report the first paint of any main window's content, then exit.
 
-    def __init__(self) -> None:
+    With ``wait_ready``, exit only once the window lists its integrations (the
+    app may load plugins after its first paint), and report that time too.
+    """
+
+    def __init__(self, wait_ready: bool) -> None:
         super().__init__()
         self.seen = False
+        self.wait_ready = wait_ready
+        self.result: dict[str, float | None] = {}
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if (
@@ -40,11 +49,30 @@ class FirstPaint(QObject):
         ):
             self.seen = True
             # Runs once the current paint pass, which draws the whole window, is done.
-            QTimer.singleShot(0, self.done)
+            QTimer.singleShot(0, self.painted)
         return False
 
-    def done(self) -> None:
-        emit({"painted_at": time.time()})
+    def painted(self) -> None:
+        self.result["painted_at"] = time.time()
+        # Peak memory up to the first paint, as wait4 would report on exit now.
+        self.result["rss_at_paint_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        if not self.wait_ready:
+            self.finish()
+        self.deadline = time.time() + 30
+        self.poll = QTimer(self)
+        self.poll.timeout.connect(self.check_ready)
+        self.poll.start(1)
+
+    def check_ready(self) -> None:
+        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMainWindow)]
+        view = getattr(windows[0], "integrations_view", None) if windows else None
+        listed = view is None or view.model() is None or view.model().rowCount() > 0
+        if listed or time.time() > self.deadline:
+            self.result["ready_at"] = time.time() if listed else None
+            self.finish()
+
+    def finish(self) -> None:
+        emit(self.result)
         os._exit(0)
 
 
@@ -64,7 +92,7 @@ def bare(names: list[str]) -> Any:
 
 def main() -> int:
     app = QApplication(sys.argv[:1])
-    watcher = FirstPaint()
+    watcher = FirstPaint(wait_ready=sys.argv[1] in ("project", "window"))
     app.installEventFilter(watcher)
     if sys.argv[1] == "bare":
         from fixtures import config_name
