@@ -357,3 +357,18 @@ def test_rows_are_sorted_by_integration_name_not_id_then_by_name_ignoring_case(
     assert rows == [("alpha", "a"), ("alpha", "B"), ("alpha", "b"), ("Zulu", "A"), ("Zulu", "b")]
     zulu.create_config(name="0 first", settings=chat_settings(), save=True)
     assert column(window, 0)[3] == "0 first"  # a saved row goes where it sorts
+
+
+def test_deleting_a_configuration_renamed_in_memory_still_removes_its_row(
+    qtbot: QtBot, manager: IntegrationManager, chat: Integration
+) -> None:
+    for name in ("Ops", "Ops", "Dev"):
+        chat.create_config(name=name, settings=chat_settings(), save=True)
+    window = make_window(qtbot, manager)
+    first, second, dev = manager.get_integration_configs()
+    second.delete()  # one of two rows with the same name
+    assert column(window, 0) == ["Dev", "Ops"]
+    assert window.configs_model.config_at(1) is first
+    dev.name = "Renamed, not saved"
+    dev.delete()
+    assert column(window, 0) == ["Ops"]
