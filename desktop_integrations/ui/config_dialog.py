@@ -207,7 +207,8 @@ class ConfigDialog(QDialog):
             self.show_errors(form.errors, problems)
         else:
             self.show_errors({})
-        self._update_buttons()
+        # The values shown are the baseline: only an unsaved copy can be applied.
+        self._apply_button().setEnabled(self._is_unsaved_copy())
 
     def restore_defaults(self) -> None:
         """Put every setting back to its default; the name and enabled flag stay."""
@@ -334,9 +335,11 @@ class ConfigDialog(QDialog):
             logger.exception("The dialog action %r failed", action.text)
             self.banner.show_message(f"{action.text} failed: {e}", "error")
 
+    def _apply_button(self) -> QPushButton:
+        return self.button_box.button(QDialogButtonBox.StandardButton.Apply)
+
     def _update_buttons(self) -> None:
-        apply = self.button_box.button(QDialogButtonBox.StandardButton.Apply)
-        apply.setEnabled(self.has_changes() or self._is_unsaved_copy())
+        self._apply_button().setEnabled(self.has_changes() or self._is_unsaved_copy())
 
     def _is_unsaved_copy(self) -> bool:
         return self._config is not None and self._config.id is None

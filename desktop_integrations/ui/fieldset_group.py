@@ -170,10 +170,10 @@ class FieldsetGroup(QGroupBox):
             self._add_row(cell, f"{field.title}{' *' if field.required else ''}:")
             # The form makes the label in C++ (cheaper than from Python), with
             # the cell as its buddy; the editor inside it gets the focus.
-            label = self.form.labelForField(cell)
-            if isinstance(label, QLabel):
-                if cell is not widget:
+            if cell is not widget or field.required:
+                label = self.form.labelForField(cell)
+                if isinstance(label, QLabel):
                     label.setBuddy(widget)
-                if field.required:
-                    label.setToolTip("Required")
+                    if field.required:
+                        label.setToolTip("Required")
         return FieldRow(widget, notes, self)
