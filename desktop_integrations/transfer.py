@@ -102,11 +102,14 @@ def _check_entry(
         return f"entry {number}", None, ["it is not a JSON object"]
     label = f"entry {number} ({entry.get('name')!r}, {entry.get('integration_id')!r})"
     settings, extra_data = entry.get("settings", {}), entry.get("extra_data", {})
+    omitted = entry.get("secrets_omitted", [])
     problems = [
         f"{key!r} must be a JSON object"
         for key, value in (("settings", settings), ("extra_data", extra_data))
         if not isinstance(value, dict)
     ]
+    if not isinstance(omitted, list) or not all(isinstance(key, str) for key in omitted):
+        problems.append("'secrets_omitted' must be a list of setting names")
     integration = manager.find_integration(str(entry.get("integration_id")))
     if integration is None:
         problems.append("its integration is not installed")
@@ -116,7 +119,6 @@ def _check_entry(
     config = integration.create_config(settings=dict(settings), extra_data=dict(extra_data))
     data = {**settings, "name": entry.get("name"), "enabled": entry.get("enabled", True)}
     form = integration.build_config_form(config=config, data=data)
-    omitted = entry.get("secrets_omitted") or []
     for field, messages in form.errors.items():
         where = "" if field == NON_FIELD_ERRORS else f"{field}: "
         hint = " (the file was exported without secrets)" if field in omitted else ""

@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Mapping
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from desktop_integrations.__about__ import __version__
 from desktop_integrations.delivery.record import DeliveryError, Outcome
 from desktop_integrations.delivery.retry import RetryPolicy, parse_retry_after
+
+if TYPE_CHECKING:
+    import httpx
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +45,10 @@ class HttpTransport:
         read_timeout: float = 15.0,
         retry: RetryPolicy | None = None,
     ) -> None:
-        self.timeout = httpx.Timeout(read_timeout, connect=connect_timeout)
+        # httpx is imported on the first request: loading the built-in
+        # plugins at start-up should not pay for it.
+        self.connect_timeout = connect_timeout
+        self.read_timeout = read_timeout
         self.retry = retry or RetryPolicy()
 
     def request(
@@ -59,8 +64,11 @@ class HttpTransport:
         Raises:
             DeliveryError: Every attempt failed; says why, with the last answer.
         """
+        import httpx
+
         attempt = 0
-        with httpx.Client(timeout=self.timeout, follow_redirects=False) as client:
+        timeout = httpx.Timeout(self.read_timeout, connect=self.connect_timeout)
+        with httpx.Client(timeout=timeout, follow_redirects=False) as client:
             while True:
                 attempt += 1
                 retry_after: float | None = None
@@ -73,7 +81,7 @@ class HttpTransport:
                     )
                 except httpx.TimeoutException as e:
                     raise DeliveryError(
-                        f"{_origin(url)} did not answer within {self.timeout.read} s",
+                        f"{_origin(url)} did not answer within {self.read_timeout} s",
                         attempts=attempt,
                     ) from e
                 except httpx.HTTPError as e:
@@ -123,8 +131,8 @@ def to_json_bytes(payload: Any) -> bytes:
 
 def _origin(url: str) -> str:
     # The full URL of a chat webhook is a credential: never log or show it.
-    parsed = httpx.URL(url)
-    return f"{parsed.scheme}://{parsed.host}" + (f":{parsed.port}" if parsed.port else "")
+    parsed = urlsplit(url)
+    return f"{parsed.scheme}://{parsed.hostname}" + (f":{parsed.port}" if parsed.port else "")
 
 
 def _excerpt(response: httpx.Response) -> str:

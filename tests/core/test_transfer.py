@@ -103,3 +103,12 @@ def test_any_file_imports_or_fails_with_every_problem_named(
         after = manager.store.query("SELECT count(*) FROM configs")[0][0]
         assert after == before + len(saved)
         assert all(config.id is not None for config in saved)
+
+
+@pytest.mark.parametrize("omitted", [True, "token", [1]])
+def test_a_malformed_secrets_omitted_is_named(manager: IntegrationManager, omitted: Any) -> None:
+    manager.register_integration_class(Notes)
+    text = document({**entry("n", count="x"), "secrets_omitted": omitted})
+    with pytest.raises(ConfigImportError) as info:
+        import_configs(manager, text)
+    assert any("'secrets_omitted' must be a list" in p for p in info.value.problems)
