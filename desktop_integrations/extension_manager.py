@@ -5,14 +5,8 @@ or ``sys.exit()`` while importing or in ``initialize()``, a duplicate or
 invalid integration) is recorded as a :class:`LoadError` for that plugin and
 logged; every other plugin and the app keep working.
 
-Signals (blinker, sent with :func:`~desktop_integrations.signals.send_safely`):
-
-``extension_enabled`` / ``extension_disabled``
-    Sent with the :class:`Extension` instance as sender after it started or
-    was shut down.
-``extensions_changed``
-    Sent with the :class:`ExtensionManager` as sender after a call changed the
-    loaded extensions, their state or the load errors.
+It sends ``extension_enabled``, ``extension_disabled`` and ``extensions_changed``
+(see :mod:`desktop_integrations.signals`).
 """
 
 from __future__ import annotations
@@ -21,8 +15,6 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from blinker import Namespace
 
 from desktop_integrations import paths
 from desktop_integrations.errors import IntegrationError
@@ -44,14 +36,14 @@ from desktop_integrations.plugin_loader import (
     forget_modules,
     import_plugin,
 )
-from desktop_integrations.signals import send_safely
+from desktop_integrations.signals import (
+    extension_disabled,
+    extension_enabled,
+    extensions_changed,
+    send_safely,
+)
 
 logger = logging.getLogger(__name__)
-
-_signals = Namespace()
-extension_enabled = _signals.signal("extension-enabled")
-extension_disabled = _signals.signal("extension-disabled")
-extensions_changed = _signals.signal("extensions-changed")
 
 
 class ExtensionNotFoundError(IntegrationError):

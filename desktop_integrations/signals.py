@@ -12,6 +12,12 @@ Every signal is a blinker signal sent Django-style, ``send(sender, **kwargs)``:
     on or off.
 ``event_occurred``
     Sent by :func:`desktop_integrations.events.emit` with ``event``.
+``extension_enabled`` / ``extension_disabled``
+    Sent by the extension manager with the :class:`Extension` instance as
+    sender after it started or was shut down.
+``extensions_changed``
+    Sent with the :class:`ExtensionManager` as sender after a call changed the
+    loaded extensions, their state or the load errors.
 """
 
 from __future__ import annotations
@@ -30,6 +36,9 @@ config_deleted = _signals.signal("config-deleted")
 integration_enabled = _signals.signal("integration-enabled")
 integration_disabled = _signals.signal("integration-disabled")
 event_occurred = _signals.signal("event-occurred")
+extension_enabled = _signals.signal("extension-enabled")
+extension_disabled = _signals.signal("extension-disabled")
+extensions_changed = _signals.signal("extensions-changed")
 
 
 def send_safely(signal: NamedSignal, sender: Any, **kwargs: Any) -> None:

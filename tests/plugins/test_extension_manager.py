@@ -623,7 +623,7 @@ def test_an_extension_id_that_is_not_a_string_is_reported(
 
 
 def test_state_changes_are_announced(extensions: ExtensionManager, plugins: Path) -> None:
-    from desktop_integrations.extension_manager import extension_disabled, extension_enabled
+    from desktop_integrations.signals import extension_disabled, extension_enabled
 
     events: list[tuple[str, Any]] = []
 
