@@ -1,25 +1,19 @@
-"""The Mattermost integration: posts every event to a channel through an incoming webhook."""
+"""The Mattermost integration: posts every event to a channel through an incoming webhook.
+
+Mattermost reads Slack's incoming-webhook messages, so this builds on the Slack
+integration and changes only what a Mattermost user reads.
+"""
 
 from __future__ import annotations
-
-from collections.abc import Mapping
-from typing import Any
 
 from pydantic import Field, HttpUrl
 
 from desktop_integrations import Extension, IntegrationHook, __version__
-from desktop_integrations.delivery import (
-    DeliveryPool,
-    Outcome,
-    ServiceConfigForm,
-    ServiceIntegration,
-    service_fieldsets,
-)
-from desktop_integrations.delivery.payloads import slack_payload
-from desktop_integrations.events import Event
+from desktop_integrations.delivery import service_fieldsets
+from desktop_integrations.plugins.slack import SlackConfigForm, SlackIntegration
 
 
-class MattermostConfigForm(ServiceConfigForm):
+class MattermostConfigForm(SlackConfigForm):
     """The incoming webhook and how messages appear."""
 
     webhook_url: HttpUrl = Field(
@@ -33,11 +27,6 @@ class MattermostConfigForm(ServiceConfigForm):
         description="Optional. A channel name such as town-square, instead of "
         "the webhook's own channel.",
     )
-    username: str = Field(
-        default="",
-        title="Post as",
-        description="Optional. The name messages are posted under.",
-    )
 
     class Meta:
         """Fieldsets."""
@@ -48,19 +37,14 @@ class MattermostConfigForm(ServiceConfigForm):
         )
 
 
-class MattermostIntegration(ServiceIntegration):
-    """Posts every event to Mattermost, which reads Slack's message format."""
+class MattermostIntegration(SlackIntegration):
+    """Posts every event to Mattermost, in Slack's message format."""
 
     integration_id = "builtin.mattermost"
     name = "Mattermost"
     description = "Posts events to a Mattermost channel."
     config_form_cls = MattermostConfigForm
     icon_name = "mattermost"
-
-    def send(self, settings: Mapping[str, Any], event: Event, pool: DeliveryPool) -> Outcome:
-        """POST the incoming-webhook message."""
-        payload = slack_payload(event, settings["channel"].strip(), settings["username"].strip())
-        return pool.http.post_json(str(settings["webhook_url"]), payload)
 
 
 class MattermostExtension(Extension):
