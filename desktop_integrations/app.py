@@ -6,8 +6,11 @@ This is the one module outside ``ui/`` that imports Qt.
 from __future__ import annotations
 
 import argparse
+import ctypes
 import logging
+import os
 import sys
+from collections.abc import Callable, Mapping
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -20,6 +23,55 @@ from desktop_integrations.ui.icons import app_icon
 from desktop_integrations.ui.main_window import MainWindow
 
 logger = logging.getLogger(__name__)
+
+#: The libraries Qt's X11 platform plugin loads that desktops may lack, with the
+#: Debian and Ubuntu packages that provide them.
+XCB_LIBRARIES = {
+    "libxcb-cursor.so.0": "libxcb-cursor0",
+    "libxcb-icccm.so.4": "libxcb-icccm4",
+    "libxcb-image.so.0": "libxcb-image0",
+    "libxcb-keysyms.so.1": "libxcb-keysyms1",
+    "libxcb-randr.so.0": "libxcb-randr0",
+    "libxcb-render-util.so.0": "libxcb-render-util0",
+    "libxcb-shape.so.0": "libxcb-shape0",
+    "libxcb-xkb.so.1": "libxcb-xkb1",
+    "libxkbcommon-x11.so.0": "libxkbcommon-x11-0",
+}
+
+
+def display_problem(
+    environ: Mapping[str, str], platform: str, load: Callable[[str], object] = ctypes.CDLL
+) -> str | None:
+    """Return why Qt could not open a window here, or None.
+
+    Qt aborts the process when its platform plugin cannot start; checking first
+    lets the app say what is wrong and how to fix it.
+
+    Args:
+        environ: The environment variables.
+        platform: ``sys.platform``.
+        load: Loads a shared library, raising OSError if it cannot.
+    """
+    requested = environ.get("QT_QPA_PLATFORM", "")
+    if platform != "linux" or requested not in ("", "xcb") or environ.get("WAYLAND_DISPLAY"):
+        return None
+    if not environ.get("DISPLAY"):
+        return (
+            "There is no display to open the window on (DISPLAY is not set). Start it "
+            "from a desktop session, or set QT_QPA_PLATFORM=offscreen to run without a screen."
+        )
+    missing = []
+    for library, package in XCB_LIBRARIES.items():
+        try:
+            load(library)
+        except OSError:
+            missing.append(package)
+    if missing:
+        return (
+            "Qt needs system libraries that are not installed: "
+            f"{', '.join(missing)}. On Debian or Ubuntu: sudo apt install {' '.join(missing)}"
+        )
+    return None
 
 
 def _open_store() -> ConfigStore | None:
@@ -41,6 +93,11 @@ def _open_store() -> ConfigStore | None:
 
 def run(args: argparse.Namespace, qt_argv: list[str]) -> int:
     """Open the main window and run the event loop; return the exit status."""
+    if QApplication.instance() is None:
+        problem = display_problem(os.environ, sys.platform)
+        if problem:
+            print(f"desktop-integrations: {problem}", file=sys.stderr)
+            return 1
     app = QApplication.instance() or QApplication(qt_argv)
     assert isinstance(app, QApplication)
     app.setApplicationName(paths.APP_NAME)

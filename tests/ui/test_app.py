@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from desktop_integrations import app
+from desktop_integrations.app import display_problem
 from desktop_integrations.paths import database_path
 from desktop_integrations.ui.main_window import MainWindow
 
@@ -84,3 +85,30 @@ def test_safe_mode_is_passed_on_and_announced(
     [window] = no_event_loop
     assert window.extension_manager is not None and window.extension_manager.safe_mode
     assert "Safe mode" in window.banner.text()
+
+
+def test_no_display_is_explained_instead_of_aborting() -> None:
+    problem = display_problem({}, "linux")
+    assert problem is not None and "DISPLAY is not set" in problem
+    assert "QT_QPA_PLATFORM=offscreen" in problem
+
+
+def test_missing_qt_system_libraries_are_named_with_their_packages() -> None:
+    def load(name: str) -> object:
+        if name in ("libxcb-cursor.so.0", "libxcb-icccm.so.4"):
+            raise OSError(f"{name}: cannot open shared object file")
+        return object()
+
+    problem = display_problem({"DISPLAY": ":0"}, "linux", load)
+    assert problem is not None
+    assert "sudo apt install libxcb-cursor0 libxcb-icccm4" in problem
+
+
+def test_no_check_where_qt_chooses_another_platform() -> None:
+    def load(name: str) -> object:
+        raise OSError(name)
+
+    assert display_problem({"QT_QPA_PLATFORM": "offscreen"}, "linux", load) is None
+    assert display_problem({"WAYLAND_DISPLAY": "wayland-0"}, "linux", load) is None
+    assert display_problem({}, "darwin", load) is None
+    assert display_problem({"DISPLAY": ":0"}, "linux", lambda name: object()) is None
