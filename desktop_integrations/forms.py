@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from pydantic import field_validator as _field_validator
+from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError, PydanticUndefined, to_jsonable_python
 
 from desktop_integrations.errors import (
@@ -199,8 +200,11 @@ def to_setting(value: Any) -> Any:
     return to_jsonable_python(value)
 
 
-def _message(error: Mapping[str, Any]) -> str:
-    if error["type"] == "missing":
+def _message(error: Mapping[str, Any], field: FieldInfo | None) -> str:
+    # An empty box is how a user leaves a field out: say that it is needed
+    # rather than why an empty string is not, say, a URL.
+    blank = error.get("input") == "" and field is not None and field.is_required()
+    if error["type"] == "missing" or (blank and len(error["loc"]) == 1):
         return "This field is required."
     return str(error["msg"])
 
@@ -268,7 +272,8 @@ class BoundConfigForm:
                     if loc and loc[0] in self.form_cls.model_fields
                     else NON_FIELD_ERRORS
                 )
-                errors.setdefault(key, []).append(_message(error))
+                field = self.form_cls.model_fields.get(key)
+                errors.setdefault(key, []).append(_message(error, field))
         except Exception as e:
             # A validator written by the integration failed in a way pydantic
             # does not wrap; report it on the form rather than crash the caller.

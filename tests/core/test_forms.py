@@ -135,7 +135,7 @@ def test_invalid_data_gives_messages_per_field(integration: Integration) -> None
     assert set(form.errors) == {"name", "endpoint_url", "client_id", "retries"}
     assert form.errors["name"] == ["Enter a name for this configuration."]
     assert "URL" in form.errors["endpoint_url"][0]
-    assert "at least 1 character" in form.errors["client_id"][0]
+    assert form.errors["client_id"] == ["This field is required."]
     assert "less than or equal to 10" in form.errors["retries"][0]
     assert form.cleaned_data == {}
     with pytest.raises(ConfigValidationError) as info:
@@ -242,3 +242,17 @@ def test_a_failed_save_leaves_the_configuration_as_it_was(
         form.save()
     assert config.name == "before"
     assert config.settings == {"client_id": "c"}
+
+
+def test_an_empty_required_field_is_reported_as_required(manager: IntegrationManager) -> None:
+    class NoDefaults(Integration):
+        name = "No defaults"
+        config_form_cls = EndpointForm
+
+    integration = manager.register_integration_class(NoDefaults)
+    form = integration.build_config_form(data={"name": "", "endpoint_url": "", "client_id": ""})
+    assert form.errors["name"] == ["This field is required."]
+    assert form.errors["endpoint_url"] == ["This field is required."]
+    assert form.errors["client_id"] == ["This field is required."]
+    optional = integration.build_config_form(data={"name": "x", "endpoint_url": "", "retries": ""})
+    assert "valid integer" in optional.errors["retries"][0]
