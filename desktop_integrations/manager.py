@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import logging
 import threading
-from collections.abc import Hashable, Iterable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Hashable, Iterable
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from desktop_integrations.config import ConfigList, IntegrationConfig
 from desktop_integrations.errors import (
@@ -73,6 +74,24 @@ def _check_declaration(cls: Any) -> None:
             ) from e
 
 
+_Method = TypeVar("_Method", bound=Callable[..., Any])
+
+
+def _locked(method: _Method) -> _Method:
+    """Run a method holding the manager's lock.
+
+    Event handlers read configurations on their own threads while the app
+    saves; the caches must change as one step with the database.
+    """
+
+    @functools.wraps(method)
+    def locked(self: IntegrationManager, *args: Any, **kwargs: Any) -> Any:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return cast(_Method, locked)
+
+
 def _matches(config: IntegrationConfig, filters: dict[str, Any]) -> bool:
     for key, value in filters.items():
         if key.startswith("settings__"):
@@ -96,6 +115,7 @@ class IntegrationManager:
 
     def __init__(self, store: ConfigStore) -> None:
         self.store = store
+        self._lock = threading.RLock()
         self._integrations: dict[str, Integration] = {}
         self._configs: dict[str, dict[int, IntegrationConfig]] = {}
         self._all_loaded = False
@@ -106,6 +126,7 @@ class IntegrationManager:
 
     # Registration ----------------------------------------------------------
 
+    @_locked
     def register_integration_class(self, integration_cls: type[Integration]) -> Integration:
         """Register an integration class and return its one instance.
 
@@ -134,6 +155,7 @@ class IntegrationManager:
         self._refresh_enabled(integration_id)
         return integration
 
+    @_locked
     def unregister_integration_class(self, integration_cls: type[Integration]) -> None:
         """Shut an integration down and unregister it. Its configurations stay stored.
 
@@ -181,6 +203,7 @@ class IntegrationManager:
 
     # Configurations ------------------------------------------------------
 
+    @_locked
     def get_integration_configs(
         self, integration_cls: IntegrationRef | None = None, **filters: Any
     ) -> ConfigList:
@@ -215,6 +238,7 @@ class IntegrationManager:
             self._results[key] = cached
         return cached
 
+    @_locked
     def get_config(self, config_id: int) -> IntegrationConfig | None:
         """Return the stored configuration with this database ID, or None if there is none.
 
@@ -294,6 +318,7 @@ class IntegrationManager:
         config.settings = settings
         config.settings_version = new
 
+    @_locked
     def save_config(self, config: IntegrationConfig, *, force: bool = False) -> None:
         """Store a configuration and update the caches and lazy enabling.
 
@@ -320,6 +345,7 @@ class IntegrationManager:
             self._refresh_enabled(config.integration_id)
         send_safely(config_saved, self, config=config, created=created)
 
+    @_locked
     def delete_config(self, config: IntegrationConfig) -> None:
         """Delete a configuration. Prefer ``config.delete()``, which calls this."""
         if config.id is None:
@@ -373,6 +399,7 @@ class IntegrationManager:
 
     # Caches --------------------------------------------------------------
 
+    @_locked
     def clear_configs_cache(self, integration: IntegrationRef | None = None) -> None:
         """Forget the cached configurations of one integration, or of all."""
         integration_id = self._resolve_id(integration)
@@ -386,6 +413,7 @@ class IntegrationManager:
         self._all_loaded = False
         self._invalidate(integration_id)
 
+    @_locked
     def clear_all_configs_cache(self) -> None:
         """Forget every cached configuration."""
         self._forget_configs()
@@ -403,6 +431,7 @@ class IntegrationManager:
         """Return whether another process changed configurations since cached."""
         return self.store.generation() != self._generation
 
+    @_locked
     def check_expired(self) -> bool:
         """Reload from the database if another process changed configurations.
 
@@ -417,6 +446,7 @@ class IntegrationManager:
             self._refresh_enabled(integration_id, enabled_ids)
         return True
 
+    @_locked
     def shutdown(self) -> None:
         """Disable every integration and forget the cached configurations."""
         for integration in self._integrations.values():
