@@ -146,12 +146,17 @@ class Integration:
                 self.integration_id, enabled=True, **filters
             )
         # Event handlers call this for every event: answer from a per-instance
-        # cache that the manager drops whenever this integration's configs change.
+        # cache that the manager drops, under its lock, whenever this
+        # integration's configurations change.
         configs = self._enabled_configs
         if configs is None:
-            configs = self._enabled_configs = self.integration_mgr.get_integration_configs(
-                self.integration_id, enabled=True
-            )
+            with self.integration_mgr.lock:
+                configs = self._enabled_configs
+                if configs is None:
+                    configs = self.integration_mgr.get_integration_configs(
+                        self.integration_id, enabled=True
+                    )
+                    self._enabled_configs = configs
         return configs
 
     def forget_configs(self) -> None:

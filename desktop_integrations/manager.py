@@ -86,7 +86,7 @@ def _locked(method: _Method) -> _Method:
 
     @functools.wraps(method)
     def locked(self: IntegrationManager, *args: Any, **kwargs: Any) -> Any:
-        with self._lock:
+        with self.lock:
             return method(self, *args, **kwargs)
 
     return cast(_Method, locked)
@@ -111,11 +111,17 @@ class IntegrationManager:
 
     Args:
         store: The database of configurations.
+
+    Attributes:
+        store: The database of configurations.
+        lock: Held while the caches change, so that threads reading
+            configurations (event handlers run on their own) and a save never
+            see each other half done.
     """
 
     def __init__(self, store: ConfigStore) -> None:
         self.store = store
-        self._lock = threading.RLock()
+        self.lock = threading.RLock()
         self._integrations: dict[str, Integration] = {}
         self._configs: dict[str, dict[int, IntegrationConfig]] = {}
         self._all_loaded = False
