@@ -8,7 +8,6 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,14 +21,13 @@ from desktop_integrations.errors import (
 )
 from desktop_integrations.schema import MIGRATIONS, SCHEMA_VERSION
 from desktop_integrations.secrets import FernetBox, SecretBox
+from desktop_integrations.settings_codec import SettingsCodec, is_secret
 
 if TYPE_CHECKING:
     from desktop_integrations.manager import IntegrationManager
 
 logger = logging.getLogger(__name__)
 
-#: The key that marks an encrypted value in a stored settings document.
-SECRET_MARK = "$secret"
 _CORRUPTION_CODES = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
 _REASONS = {
     sqlite3.SQLITE_READONLY: "the database is read-only",
@@ -50,30 +48,6 @@ def describe_error(error: sqlite3.Error) -> str:
     code = getattr(error, "sqlite_errorcode", None)
     primary = code & 0xFF if isinstance(code, int) else None
     return _REASONS.get(primary, str(error)) if primary is not None else str(error)
-
-
-@dataclass
-class DecodedSettings:
-    """A stored settings document, decoded.
-
-    Attributes:
-        settings: The settings, secrets decrypted.
-        secret_keys: The names of the settings that were stored encrypted.
-        sealed: Encrypted values that could not be decrypted, kept as stored so
-            that saving the configuration does not lose them.
-        problems: Messages about values that could not be read.
-    """
-
-    settings: dict[str, Any] = field(default_factory=dict)
-    secret_keys: set[str] = field(default_factory=set)
-    sealed: dict[str, str] = field(default_factory=dict)
-    problems: list[str] = field(default_factory=list)
-
-
-def _is_secret(value: Any) -> bool:
-    from pydantic.types import SecretStr
-
-    return isinstance(value, SecretStr)
 
 
 def _now_after(previous: datetime | None) -> datetime:
@@ -104,6 +78,7 @@ class ConfigStore:
     def __init__(self, path: str | Path | None = None, *, secrets: SecretBox | None = None) -> None:
         self.path = Path(path) if path is not None else paths.database_path()
         self.secrets: SecretBox = secrets or FernetBox()
+        self.codec = SettingsCodec(self.secrets)
         self.recovered_from: Path | None = None
         self._lock = threading.RLock()
         self._conn = self._open()
@@ -246,61 +221,6 @@ class ConfigStore:
         with self._lock:
             self._conn.close()
 
-    # Settings encoding -------------------------------------------------------
-
-    def encode_settings(
-        self,
-        settings: Mapping[str, Any],
-        secret_keys: set[str] | frozenset[str],
-        sealed: Mapping[str, str] | None = None,
-    ) -> str:
-        """Return the stored JSON document for ``settings``, secrets encrypted.
-
-        Raises:
-            StoreError: A value is not JSON-compatible.
-        """
-        # Imported here: reading the database to list it does not need pydantic.
-        from pydantic.types import SecretStr
-
-        document: dict[str, Any] = {}
-        for key, value in settings.items():
-            if isinstance(value, SecretStr):
-                value = value.get_secret_value()
-                document[key] = {SECRET_MARK: self.secrets.encrypt(value)} if value else ""
-            elif key in secret_keys and isinstance(value, str) and value:
-                document[key] = {SECRET_MARK: self.secrets.encrypt(value)}
-            else:
-                document[key] = value
-        for key, token in (sealed or {}).items():
-            document.setdefault(key, {SECRET_MARK: token})
-        try:
-            # ASCII escapes keep any string storable, lone surrogates included.
-            return json.dumps(document, allow_nan=False)
-        except (TypeError, ValueError) as e:
-            raise StoreError(f"The settings are not JSON-compatible: {e}") from e
-
-    def decode_settings(self, raw: str) -> DecodedSettings:
-        """Decode a stored settings document, decrypting secrets."""
-        decoded = DecodedSettings()
-        try:
-            document = json.loads(raw)
-        except ValueError as e:
-            decoded.problems.append(f"The stored settings could not be read: {e}")
-            return decoded
-        for key, value in document.items():
-            if isinstance(value, dict) and value.keys() == {SECRET_MARK}:
-                decoded.secret_keys.add(key)
-                try:
-                    decoded.settings[key] = self.secrets.decrypt(value[SECRET_MARK])
-                except ValueError as e:
-                    decoded.sealed[key] = value[SECRET_MARK]
-                    decoded.problems.append(
-                        f"The secret setting {key!r} could not be decrypted: {e}."
-                    )
-            else:
-                decoded.settings[key] = value
-        return decoded
-
     # Configurations -----------------------------------------------------------
 
     def load_configs(
@@ -345,7 +265,7 @@ class ConfigStore:
         config.settings_version = row["settings_version"]
         config.time_added = datetime.fromisoformat(row["time_added"])
         config.last_updated = datetime.fromisoformat(row["last_updated"])
-        config.set_stored_settings(row["settings"], self.decode_settings)
+        config.set_stored_settings(row["settings"], self.codec.decode)
         try:
             config.extra_data = json.loads(row["extra_data"])
         except ValueError:
@@ -375,7 +295,7 @@ class ConfigStore:
                 (unless ``force``).
             StoreError: The database could not be written.
         """
-        settings = self.encode_settings(config.settings, secret_keys, config.sealed)
+        settings = self.codec.encode(config.settings, secret_keys, config.sealed)
         try:
             extra_data = json.dumps(config.extra_data, allow_nan=False)
         except (TypeError, ValueError) as e:
@@ -417,7 +337,7 @@ class ConfigStore:
         config.id, config.revision = row["id"], row["revision"]
         config.time_added, config.last_updated = time_added, now
         config.secret_keys = set(secret_keys) | {
-            key for key, value in config.settings.items() if _is_secret(value)
+            key for key, value in config.settings.items() if is_secret(value)
         }
         return int(generation)
 

@@ -1,0 +1,104 @@
+"""How settings are stored: a JSON document with secret values encrypted."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from desktop_integrations.errors import StoreError
+from desktop_integrations.secrets import SecretBox
+
+#: The key that marks an encrypted value in a stored settings document.
+SECRET_MARK = "$secret"
+
+
+@dataclass
+class DecodedSettings:
+    """A stored settings document, decoded.
+
+    Attributes:
+        settings: The settings, secrets decrypted.
+        secret_keys: The names of the settings that were stored encrypted.
+        sealed: Encrypted values that could not be decrypted, kept as stored so
+            that saving the configuration does not lose them.
+        problems: Messages about values that could not be read.
+    """
+
+    settings: dict[str, Any] = field(default_factory=dict)
+    secret_keys: set[str] = field(default_factory=set)
+    sealed: dict[str, str] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+
+def is_secret(value: Any) -> bool:
+    """Return whether ``value`` is a pydantic ``SecretStr``."""
+    # Imported here: reading the database to list it does not need pydantic.
+    from pydantic.types import SecretStr
+
+    return isinstance(value, SecretStr)
+
+
+class SettingsCodec:
+    """Encodes settings for the database and decodes them back.
+
+    Args:
+        secrets: Encrypts and decrypts the secret values.
+    """
+
+    def __init__(self, secrets: SecretBox) -> None:
+        self.secrets = secrets
+
+    def encode(
+        self,
+        settings: Mapping[str, Any],
+        secret_keys: set[str] | frozenset[str],
+        sealed: Mapping[str, str] | None = None,
+    ) -> str:
+        """Return the stored JSON document for ``settings``, secrets encrypted.
+
+        Values of ``secret_keys`` and ``SecretStr`` values are encrypted;
+        ``sealed`` values (that could not be decrypted) are kept as stored.
+
+        Raises:
+            StoreError: A value is not JSON-compatible.
+        """
+        document: dict[str, Any] = {}
+        for key, value in settings.items():
+            if is_secret(value):
+                value = value.get_secret_value()
+                document[key] = {SECRET_MARK: self.secrets.encrypt(value)} if value else ""
+            elif key in secret_keys and isinstance(value, str) and value:
+                document[key] = {SECRET_MARK: self.secrets.encrypt(value)}
+            else:
+                document[key] = value
+        for key, token in (sealed or {}).items():
+            document.setdefault(key, {SECRET_MARK: token})
+        try:
+            # ASCII escapes keep any string storable, lone surrogates included.
+            return json.dumps(document, allow_nan=False)
+        except (TypeError, ValueError) as e:
+            raise StoreError(f"The settings are not JSON-compatible: {e}") from e
+
+    def decode(self, raw: str) -> DecodedSettings:
+        """Decode a stored settings document, decrypting secrets."""
+        decoded = DecodedSettings()
+        try:
+            document = json.loads(raw)
+        except ValueError as e:
+            decoded.problems.append(f"The stored settings could not be read: {e}")
+            return decoded
+        for key, value in document.items():
+            if isinstance(value, dict) and value.keys() == {SECRET_MARK}:
+                decoded.secret_keys.add(key)
+                try:
+                    decoded.settings[key] = self.secrets.decrypt(value[SECRET_MARK])
+                except ValueError as e:
+                    decoded.sealed[key] = value[SECRET_MARK]
+                    decoded.problems.append(
+                        f"The secret setting {key!r} could not be decrypted: {e}."
+                    )
+            else:
+                decoded.settings[key] = value
+        return decoded
