@@ -26,26 +26,28 @@ class ComboBoxField(FieldWidget):
         super().__init__(field, parent)
         self.combo_box = QComboBox(self)
         self.combo_box.setAccessibleName(field.title)
-        if field.optional:
-            self.combo_box.addItem(NONE_LABEL, None)
-        for choice in field.choices:
-            self.combo_box.addItem(choice.label, choice.value)
+        # The values stay in Python, by index: one addItems() call fills the box.
+        none: list[tuple[str, Any]] = [(NONE_LABEL, None)] if field.optional else []
+        entries = none + [(choice.label, choice.value) for choice in field.choices]
+        self._values = [value for _, value in entries]
+        self.combo_box.addItems([label for label, _ in entries])
         self.combo_box.currentIndexChanged.connect(self.changed)
         self._editor_column().addWidget(self.combo_box, 0, Qt.AlignmentFlag.AlignLeft)
         self.setFocusProxy(self.combo_box)
 
     def value(self) -> Any:
         """Return the chosen value."""
-        return self.combo_box.currentData()
+        index = self.combo_box.currentIndex()
+        return self._values[index] if index >= 0 else None
 
     def set_value(self, value: Any) -> None:
         """Select ``value``."""
         if isinstance(value, enum.Enum):
             value = value.value
         with QSignalBlocker(self.combo_box):
-            for index in range(self.combo_box.count()):
-                if self.combo_box.itemData(index) == value:
-                    self.combo_box.setCurrentIndex(index)
-                    return
-            self.combo_box.addItem(f"{value} (not a valid choice)", value)
-            self.combo_box.setCurrentIndex(self.combo_box.count() - 1)
+            if value in self._values:
+                self.combo_box.setCurrentIndex(self._values.index(value))
+                return
+            self._values.append(value)
+            self.combo_box.addItem(f"{value} (not a valid choice)")
+            self.combo_box.setCurrentIndex(len(self._values) - 1)
