@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop_integrations import paths
+from desktop_integrations.commands import open_store, report
 from desktop_integrations.errors import StoreError
 from desktop_integrations.extension_manager import ExtensionManager
 from desktop_integrations.manager import IntegrationManager, set_integration_manager
@@ -77,18 +78,11 @@ def display_problem(
 def _open_store() -> ConfigStore | None:
     """Open the database; on failure, say why (stderr and a message box) and return None."""
     try:
-        store = ConfigStore()
+        return open_store()
     except StoreError as e:
-        print(f"desktop-integrations: {e}", file=sys.stderr)
+        report(str(e))
         QMessageBox.critical(None, "Cannot open the configuration database", str(e))
         return None
-    if store.recovered_from is not None:
-        print(
-            f"desktop-integrations: the database could not be read and was moved aside to "
-            f"{store.recovered_from}; a new one was opened.",
-            file=sys.stderr,
-        )
-    return store
 
 
 def run(args: argparse.Namespace, qt_argv: list[str]) -> int:
@@ -96,7 +90,7 @@ def run(args: argparse.Namespace, qt_argv: list[str]) -> int:
     if QApplication.instance() is None:
         problem = display_problem(os.environ, sys.platform)
         if problem:
-            print(f"desktop-integrations: {problem}", file=sys.stderr)
+            report(problem)
             return 1
     app = QApplication.instance() or QApplication(qt_argv)
     assert isinstance(app, QApplication)

@@ -6,7 +6,6 @@ import argparse
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,8 +23,24 @@ Command = tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argpar
 NOTIFY_WAIT = 300.0
 
 
-def _error(message: str) -> None:
+def report(message: str) -> None:
+    """Print a message for the user on stderr."""
     print(f"desktop-integrations: {message}", file=sys.stderr)
+
+
+def open_store() -> ConfigStore:
+    """Open the default database, saying on stderr if it had to be moved aside.
+
+    Raises:
+        StoreError: The database cannot be opened, or is from a newer version.
+    """
+    store = ConfigStore()
+    if store.recovered_from is not None:
+        report(
+            f"the database was unreadable; it was moved to {store.recovered_from} "
+            f"and a new one was started."
+        )
+    return store
 
 
 @contextmanager
@@ -34,12 +49,7 @@ def _opened(args: argparse.Namespace) -> Iterator[IntegrationManager]:
     from desktop_integrations.delivery import get_delivery_pool
     from desktop_integrations.extension_manager import ExtensionManager
 
-    store = ConfigStore()
-    if store.recovered_from is not None:
-        _error(
-            f"the database was unreadable; it was moved to {store.recovered_from} "
-            f"and a new one was started."
-        )
+    store = open_store()
     manager = IntegrationManager(store)
     set_integration_manager(manager)
     plugin_dirs = [args.plugins_dir] if getattr(args, "plugins_dir", None) else None
@@ -47,7 +57,7 @@ def _opened(args: argparse.Namespace) -> Iterator[IntegrationManager]:
     try:
         extensions.load()
         for name, error in extensions.get_load_errors().items():
-            _error(f"warning: plugin {name!r} is not working: {error.message}")
+            report(f"warning: plugin {name!r} is not working: {error.message}")
         yield manager
     finally:
         extensions.shutdown()
@@ -109,7 +119,7 @@ def _notify(args: argparse.Namespace) -> int:
             if isinstance(e, ValidationError)
             else str(e)
         )
-        _error(f"notify: {details}")
+        report(f"notify: {details}")
         return 2
     with _opened(args):
         emission = emit(event)
@@ -118,10 +128,10 @@ def _notify(args: argparse.Namespace) -> int:
             print(delivery.summary())
         unfinished = emission.unfinished()
         for owner in emission.hung_receivers():
-            _error(f"the receiver of {owner} has not returned; its deliveries are unknown")
+            report(f"the receiver of {owner} has not returned; its deliveries are unknown")
         running = unfinished - len(emission.hung_receivers())
         if running > 0:
-            _error(f"{running} deliveries did not finish within {args.wait:g} s")
+            report(f"{running} deliveries did not finish within {args.wait:g} s")
         if not deliveries and not unfinished:
             print("No enabled configuration matched the event.")
     return 1 if unfinished or any(not d.ok for d in deliveries) else 0
@@ -165,6 +175,8 @@ def _add_export_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _write_private(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` atomically, readable only by the user."""
+    import tempfile  # only exports need it; the app imports this module at start-up
+
     folder = path.resolve().parent
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -188,7 +200,7 @@ def _export(args: argparse.Namespace) -> int:
     try:
         _write_private(args.file, text)
     except OSError as e:
-        _error(f"export: cannot write {args.file}: {e.strerror or e}")
+        report(f"export: cannot write {args.file}: {e.strerror or e}")
         return 1
     count = len(document["configurations"])
     print(f"Exported {count} configurations to {args.file}.")
@@ -205,18 +217,18 @@ def _import(args: argparse.Namespace) -> int:
     try:
         text = args.file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
-        _error(f"import: cannot read {args.file}: {getattr(e, 'strerror', None) or e}")
+        report(f"import: cannot read {args.file}: {getattr(e, 'strerror', None) or e}")
         return 1
     with _opened(args) as manager:
         try:
             saved = import_configs(manager, text)
         except ConfigImportError as e:
-            _error(f"import: {args.file}: {e}")
+            report(f"import: {args.file}: {e}")
             for problem in e.problems:
                 print(f"  {problem}", file=sys.stderr)
             return 1
         except IntegrationError as e:
-            _error(f"import: {e}")
+            report(f"import: {e}")
             return 1
         for config in saved:
             print(f"Imported {config.name!r} ({config.integration_id}) as #{config.id}.")
