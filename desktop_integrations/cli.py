@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from desktop_integrations.__about__ import __version__
-from desktop_integrations.commands import COMMANDS
+from desktop_integrations.commands import COMMANDS, report
+from desktop_integrations.errors import IntegrationError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -67,7 +68,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     apply_folders(args)
     command = getattr(args, "command", None)
     if command is not None:
-        return COMMANDS[command][2](args)
+        try:
+            return COMMANDS[command][2](args)
+        except IntegrationError as e:
+            # The database cannot be opened, for instance: a message, not a traceback.
+            report(str(e))
+            return 1
     from desktop_integrations.app import run
 
     return run(args, sys.argv[:1])

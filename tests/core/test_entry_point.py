@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -42,3 +44,15 @@ def test_main_prints_the_version(capsys: pytest.CaptureFixture[str]) -> None:
         main(["--version"])
     assert exit_.value.code == 0
     assert __version__ in capsys.readouterr().out
+
+
+def test_a_command_on_a_newer_database_says_why_without_a_traceback(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    conn = sqlite3.connect(data / "integrations.sqlite3")
+    conn.execute("PRAGMA user_version = 99")
+    conn.close()
+    result = run("--data-dir", str(data), "list")
+    assert result.returncode == 1
+    assert "written by a newer version of desktop-integrations" in result.stderr
+    assert "Traceback" not in result.stderr
