@@ -15,7 +15,7 @@ from pydantic import Field
 
 from desktop_integrations import Integration, IntegrationConfigForm
 from desktop_integrations.manager import IntegrationManager
-from desktop_integrations.store import ConfigStore
+from desktop_integrations.storage import ConfigStore
 
 
 class BenchForm(IntegrationConfigForm):

@@ -217,7 +217,7 @@ def main() -> None:
     app = QApplication(sys.argv[:1])
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(workdir))
     from desktop_integrations.manager import IntegrationManager
-    from desktop_integrations.store import ConfigStore
+    from desktop_integrations.storage import ConfigStore
     from desktop_integrations.ui import ConfigDialog
 
     cls = type(

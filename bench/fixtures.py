@@ -30,7 +30,7 @@ def config_name(n: int) -> str:
 def make_data_dir(folder: Path, count: int) -> Path:
     """Create ``folder`` holding a database with ``count`` configurations; return it."""
     from desktop_integrations.paths import database_path
-    from desktop_integrations.store import ConfigStore
+    from desktop_integrations.storage import ConfigStore
 
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "plugins").mkdir(exist_ok=True)

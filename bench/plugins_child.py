@@ -49,12 +49,12 @@ def bare(folder: Path) -> dict[str, float]:
 
 def project(folder: Path, workdir: Path) -> dict[str, float]:
     from desktop_integrations.manager import IntegrationManager
-    from desktop_integrations.store import ConfigStore
+    from desktop_integrations.storage import ConfigStore
 
     try:
         from desktop_integrations import ExtensionManager
     except ImportError:
-        from desktop_integrations.extension_manager import ExtensionManager
+        from desktop_integrations.extensions.manager import ExtensionManager
 
     manager = IntegrationManager(ConfigStore(workdir / "plugins.sqlite3"))
     extensions = ExtensionManager(manager, plugin_dirs=[folder])

@@ -54,7 +54,7 @@ def main() -> None:
     data_dir, rounds = Path(sys.argv[1]), int(sys.argv[2])
     app = QApplication(sys.argv[:1])
     from desktop_integrations.manager import IntegrationManager
-    from desktop_integrations.store import ConfigStore
+    from desktop_integrations.storage import ConfigStore
 
     try:
         from desktop_integrations.ui import MainWindow
@@ -63,7 +63,7 @@ def main() -> None:
     try:
         from desktop_integrations import ExtensionManager
     except ImportError:
-        from desktop_integrations.extension_manager import ExtensionManager
+        from desktop_integrations.extensions.manager import ExtensionManager
 
     store = ConfigStore(database_path(data_dir))
     manager = IntegrationManager(store)

@@ -114,7 +114,7 @@ def core_names() -> list[str]:
     """Load the configurations through the core, as the app must before listing them."""
     from desktop_integrations.manager import IntegrationManager
     from desktop_integrations.paths import database_path
-    from desktop_integrations.store import ConfigStore
+    from desktop_integrations.storage import ConfigStore
 
     manager = IntegrationManager(ConfigStore(database_path()))
     return [config.name for config in manager.get_integration_configs()]
@@ -124,7 +124,7 @@ def main_window() -> Any:
     """Wire store, managers and MainWindow as the app does, for before app.py does it."""
     from desktop_integrations.manager import IntegrationManager, set_integration_manager
     from desktop_integrations.paths import database_path, plugins_dir
-    from desktop_integrations.store import ConfigStore
+    from desktop_integrations.storage import ConfigStore
 
     try:
         from desktop_integrations.ui import MainWindow
@@ -133,7 +133,7 @@ def main_window() -> Any:
     try:
         from desktop_integrations import ExtensionManager
     except ImportError:
-        from desktop_integrations.extension_manager import ExtensionManager
+        from desktop_integrations.extensions.manager import ExtensionManager
 
     manager = IntegrationManager(ConfigStore(database_path()))
     set_integration_manager(manager)

@@ -23,8 +23,8 @@ if TYPE_CHECKING:
         StoreError,
     )
     from desktop_integrations.events import Event, emit
-    from desktop_integrations.extension import Extension, IntegrationHook
-    from desktop_integrations.extension_manager import ExtensionManager
+    from desktop_integrations.extensions.extension import Extension, IntegrationHook
+    from desktop_integrations.extensions.manager import ExtensionManager
     from desktop_integrations.forms import BoundConfigForm, Fieldset, IntegrationConfigForm
     from desktop_integrations.hooks import Hook, SignalHook
     from desktop_integrations.integration import Integration
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
         set_integration_manager,
     )
     from desktop_integrations.naming import static
-    from desktop_integrations.store import ConfigStore
+    from desktop_integrations.storage import ConfigStore
 
 #: Where each public name is defined. They are imported on first use, so that
 #: importing one module (the app's first window, a headless command) does not
@@ -44,11 +44,11 @@ _MODULES = {
     "Conditions": "desktop_integrations.conditions",
     "ConfigConflictError": "desktop_integrations.errors",
     "ConfigList": "desktop_integrations.config",
-    "ConfigStore": "desktop_integrations.store",
+    "ConfigStore": "desktop_integrations.storage.sqlite",
     "ConfigValidationError": "desktop_integrations.errors",
     "Event": "desktop_integrations.events",
-    "Extension": "desktop_integrations.extension",
-    "ExtensionManager": "desktop_integrations.extension_manager",
+    "Extension": "desktop_integrations.extensions.extension",
+    "ExtensionManager": "desktop_integrations.extensions.manager",
     "Fieldset": "desktop_integrations.forms",
     "Hook": "desktop_integrations.hooks",
     "Integration": "desktop_integrations.integration",
@@ -56,7 +56,7 @@ _MODULES = {
     "IntegrationConfig": "desktop_integrations.config",
     "IntegrationConfigForm": "desktop_integrations.forms",
     "IntegrationError": "desktop_integrations.errors",
-    "IntegrationHook": "desktop_integrations.extension",
+    "IntegrationHook": "desktop_integrations.extensions.extension",
     "IntegrationManager": "desktop_integrations.manager",
     "IntegrationNotRegisteredError": "desktop_integrations.errors",
     "IntegrationRegistrationError": "desktop_integrations.errors",

@@ -15,11 +15,11 @@ from collections.abc import Callable, Mapping
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop_integrations import paths
-from desktop_integrations.commands import open_store, report
+from desktop_integrations.cli.commands import open_store, report
 from desktop_integrations.errors import StoreError
-from desktop_integrations.extension_manager import ExtensionManager
+from desktop_integrations.extensions.manager import ExtensionManager
 from desktop_integrations.manager import IntegrationManager, set_integration_manager
-from desktop_integrations.store import ConfigStore
+from desktop_integrations.storage import ConfigStore
 from desktop_integrations.ui.icons import app_icon
 from desktop_integrations.ui.main_window import MainWindow
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 if TYPE_CHECKING:
     from desktop_integrations.integration import Integration
     from desktop_integrations.manager import IntegrationManager
-    from desktop_integrations.settings_codec import DecodedSettings
+    from desktop_integrations.storage.settings_codec import DecodedSettings
 
 #: Decodes a stored settings document, decrypting its secrets.
 SettingsDecoder = Callable[[str], "DecodedSettings"]

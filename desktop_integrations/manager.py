@@ -19,7 +19,7 @@ from desktop_integrations.errors import (
 )
 from desktop_integrations.naming import qualified_id
 from desktop_integrations.signals import config_deleted, config_saved, send_safely
-from desktop_integrations.store import ConfigStore
+from desktop_integrations.storage import ConfigStore
 
 logger = logging.getLogger(__name__)
 

@@ -83,7 +83,7 @@ def render(output: Path, suffix: str) -> None:
     app = QApplication([sys.argv[0]])
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tempfile.mkdtemp())
     from desktop_integrations import ConfigStore, IntegrationManager
-    from desktop_integrations.extension_manager import ExtensionManager
+    from desktop_integrations.extensions.manager import ExtensionManager
     from desktop_integrations.ui.config_dialog import ConfigDialog
     from desktop_integrations.ui.main_window import MainWindow
 

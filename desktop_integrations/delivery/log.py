@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from desktop_integrations.delivery.record import Delivery
-from desktop_integrations.store import ConfigStore
+from desktop_integrations.storage import ConfigStore
 
 #: Rows kept per configuration; older ones are deleted as new ones arrive.
 KEEP_PER_CONFIG = 200

@@ -16,7 +16,7 @@ from desktop_integrations.delivery.record import Delivery, DeliveryError, Outcom
 from desktop_integrations.delivery.smtp import SmtpTransport
 from desktop_integrations.errors import StoreError
 from desktop_integrations.events import Event, current_emission
-from desktop_integrations.store import ConfigStore
+from desktop_integrations.storage import ConfigStore
 
 logger = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from desktop_integrations import paths
 from desktop_integrations.__about__ import __version__
 from desktop_integrations.config import IntegrationConfig
 from desktop_integrations.errors import IntegrationError
-from desktop_integrations.extension_manager import ExtensionManager
+from desktop_integrations.extensions.manager import ExtensionManager
 from desktop_integrations.manager import IntegrationManager
 from desktop_integrations.signals import extensions_changed
 from desktop_integrations.ui.banner import Banner

@@ -6,7 +6,7 @@ import logging
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 
-from desktop_integrations.extension_manager import ExtensionManager
+from desktop_integrations.extensions.manager import ExtensionManager
 
 logger = logging.getLogger(__name__)
 

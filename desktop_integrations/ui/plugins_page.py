@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_integrations.errors import IntegrationError
-from desktop_integrations.extension_manager import ExtensionManager
+from desktop_integrations.extensions.manager import ExtensionManager
 
 logger = logging.getLogger(__name__)
 

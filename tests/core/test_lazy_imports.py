@@ -19,7 +19,7 @@ def run(code: str) -> str:
 def test_starting_the_app_imports_no_pydantic_until_plugins_load() -> None:
     code = (
         "import sys\n"
-        "import desktop_integrations.cli, desktop_integrations.extension_manager\n"
+        "import desktop_integrations.cli, desktop_integrations.extensions.manager\n"
         "from desktop_integrations import ConfigStore, IntegrationManager, paths\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pydantic', 'httpx')))\n"
     )

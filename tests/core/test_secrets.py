@@ -13,7 +13,7 @@ from keyring.backends import fail
 from pydantic import SecretStr
 
 from desktop_integrations import ConfigStore, Integration, IntegrationConfigForm, IntegrationManager
-from desktop_integrations.secrets import KEYRING_SERVICE, FernetBox
+from desktop_integrations.storage.secrets import KEYRING_SERVICE, FernetBox
 
 
 class MemoryKeyring(KeyringBackend):

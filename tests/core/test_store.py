@@ -18,7 +18,7 @@ from desktop_integrations import (
     SchemaTooNewError,
     StoreError,
 )
-from desktop_integrations.schema import SCHEMA_VERSION
+from desktop_integrations.storage.schema import SCHEMA_VERSION
 
 
 class TokenForm(IntegrationConfigForm):

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from pydantic import Field
 
 from desktop_integrations import Integration, IntegrationConfigForm, IntegrationManager, StoreError
-from desktop_integrations.transfer import FORMAT, ConfigImportError, import_configs
+from desktop_integrations.cli.transfer import FORMAT, ConfigImportError, import_configs
 
 
 class NoteForm(IntegrationConfigForm):

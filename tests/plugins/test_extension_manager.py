@@ -12,13 +12,13 @@ from typing import Any
 import pytest
 
 from desktop_integrations import IntegrationManager
-from desktop_integrations.extension_manager import (
+from desktop_integrations.extensions.discovery import find_builtin_plugins
+from desktop_integrations.extensions.manager import (
     ExtensionManager,
     ExtensionNotFoundError,
     extensions_changed,
 )
 from desktop_integrations.integration import PLUGIN_PACKAGE
-from desktop_integrations.plugin_discovery import find_builtin_plugins
 
 GOOD = """
 from desktop_integrations import Extension, Integration, IntegrationHook

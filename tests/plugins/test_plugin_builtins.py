@@ -7,7 +7,7 @@ from pathlib import Path
 
 import desktop_integrations.plugins
 from desktop_integrations import IntegrationManager
-from desktop_integrations.extension_manager import ExtensionManager
+from desktop_integrations.extensions.manager import ExtensionManager
 
 
 def test_every_built_in_plugin_loads_without_error(

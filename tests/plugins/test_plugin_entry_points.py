@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from desktop_integrations import IntegrationManager
-from desktop_integrations.extension_manager import ExtensionManager
+from desktop_integrations.extensions.manager import ExtensionManager
 from tests.plugins.test_extension_manager import good, write_plugin
 
 MODULES = ("di_fake_dist_one", "di_fake_dist_two", "di_fake_dist_broken")

@@ -14,7 +14,7 @@ import pytest
 
 from desktop_integrations import IntegrationManager
 from desktop_integrations.events import Event, emit
-from desktop_integrations.extension_manager import ExtensionManager
+from desktop_integrations.extensions.manager import ExtensionManager
 from tests.plugins.test_extension_manager import BROKEN, good, write_plugin
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "plugins" / "myplugin"

@@ -10,7 +10,7 @@ from PySide6.QtGui import QDesktopServices
 from pytestqt.qtbot import QtBot
 
 from desktop_integrations import IntegrationManager
-from desktop_integrations.extension_manager import ExtensionManager
+from desktop_integrations.extensions.manager import ExtensionManager
 from desktop_integrations.ui.main_window import MainWindow
 
 PLUGIN = textwrap.dedent(

@@ -13,7 +13,7 @@ from pathlib import Path
 from desktop_integrations.errors import IntegrationError
 from desktop_integrations.levels import LEVELS
 from desktop_integrations.manager import IntegrationManager, set_integration_manager
-from desktop_integrations.store import ConfigStore
+from desktop_integrations.storage import ConfigStore
 
 #: A subcommand: its help text, a function adding its arguments to its parser,
 #: and a function running it that returns the exit status.
@@ -47,7 +47,7 @@ def open_store() -> ConfigStore:
 def _opened(args: argparse.Namespace) -> Iterator[IntegrationManager]:
     """Open the database and load the plugins, as the app does, without Qt."""
     from desktop_integrations.delivery import get_delivery_pool
-    from desktop_integrations.extension_manager import ExtensionManager
+    from desktop_integrations.extensions.manager import ExtensionManager
 
     store = open_store()
     manager = IntegrationManager(store)
@@ -189,7 +189,7 @@ def _write_private(path: Path, text: str) -> None:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from desktop_integrations.transfer import export_configs
+    from desktop_integrations.cli.transfer import export_configs
 
     with _opened(args) as manager:
         document = export_configs(manager, include_secrets=args.include_secrets)
@@ -212,7 +212,7 @@ def _add_import_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from desktop_integrations.transfer import ConfigImportError, import_configs
+    from desktop_integrations.cli.transfer import ConfigImportError, import_configs
 
     try:
         text = args.file.read_text(encoding="utf-8")

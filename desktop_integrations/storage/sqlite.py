@@ -19,9 +19,9 @@ from desktop_integrations.errors import (
     SchemaTooNewError,
     StoreError,
 )
-from desktop_integrations.schema import MIGRATIONS, SCHEMA_VERSION
-from desktop_integrations.secrets import FernetBox, SecretBox
-from desktop_integrations.settings_codec import SettingsCodec, is_secret
+from desktop_integrations.storage.schema import MIGRATIONS, SCHEMA_VERSION
+from desktop_integrations.storage.secrets import FernetBox, SecretBox
+from desktop_integrations.storage.settings_codec import SettingsCodec, is_secret
 
 if TYPE_CHECKING:
     from desktop_integrations.manager import IntegrationManager

@@ -18,10 +18,7 @@ from pathlib import Path
 
 from desktop_integrations import paths
 from desktop_integrations.errors import IntegrationError
-from desktop_integrations.extension import Extension
-from desktop_integrations.manager import IntegrationManager
-from desktop_integrations.naming import qualified_id
-from desktop_integrations.plugin_discovery import (
+from desktop_integrations.extensions.discovery import (
     PluginKind,
     PluginSource,
     check_folder_plugin,
@@ -30,12 +27,15 @@ from desktop_integrations.plugin_discovery import (
     find_folder_plugins,
     fingerprint,
 )
-from desktop_integrations.plugin_loader import (
+from desktop_integrations.extensions.extension import Extension
+from desktop_integrations.extensions.loader import (
     LoadError,
     extension_classes,
     forget_modules,
     import_plugin,
 )
+from desktop_integrations.manager import IntegrationManager
+from desktop_integrations.naming import qualified_id
 from desktop_integrations.signals import (
     extension_disabled,
     extension_enabled,

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from desktop_integrations.__about__ import __version__
-from desktop_integrations.commands import COMMANDS, report
+from desktop_integrations.cli.commands import COMMANDS, report
 from desktop_integrations.errors import IntegrationError
 
 

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from desktop_integrations.extension import Extension
+from desktop_integrations.extensions.discovery import PluginKind, PluginRefusedError, PluginSource
+from desktop_integrations.extensions.extension import Extension
 from desktop_integrations.naming import PLUGIN_PACKAGE
-from desktop_integrations.plugin_discovery import PluginKind, PluginRefusedError, PluginSource
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from desktop_integrations.errors import StoreError
-from desktop_integrations.secrets import SecretBox
+from desktop_integrations.storage.secrets import SecretBox
 
 #: The key that marks an encrypted value in a stored settings document.
 SECRET_MARK = "$secret"
