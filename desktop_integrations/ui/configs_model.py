@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import logging
 from operator import itemgetter
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -23,6 +23,10 @@ from desktop_integrations.errors import IntegrationError
 from desktop_integrations.manager import IntegrationManager
 from desktop_integrations.signals import config_deleted, config_saved
 from desktop_integrations.ui.icons import fallback_icon, integration_icon
+
+if TYPE_CHECKING:
+    from desktop_integrations.declared import DeclaredIntegration
+    from desktop_integrations.integration import Integration
 
 logger = logging.getLogger(__name__)
 
@@ -120,8 +124,14 @@ class ConfigsModel(QAbstractTableModel):
 
     # Rows ----------------------------------------------------------------
 
+    def _listed(self, integration_id: str) -> Integration | DeclaredIntegration | None:
+        """The registered integration, or the one a manifest declares until it is imported."""
+        return self.manager.find_integration(integration_id) or self.manager.find_declared(
+            integration_id
+        )
+
     def _integration_name(self, integration_id: str) -> str:
-        integration = self.manager.find_integration(integration_id)
+        integration = self._listed(integration_id)
         if integration is not None:
             return integration.name
         # An unavailable integration is known only by its ID; Status says it is missing.
@@ -130,7 +140,7 @@ class ConfigsModel(QAbstractTableModel):
     def _integration_key(self, integration_id: str) -> tuple[str, str]:
         key = self._keys.get(integration_id)
         if key is None:
-            integration = self.manager.find_integration(integration_id)
+            integration = self._listed(integration_id)
             name = integration.name if integration is not None else integration_id
             key = self._keys[integration_id] = (name.casefold(), integration_id)
         return key
@@ -202,7 +212,7 @@ class ConfigsModel(QAbstractTableModel):
         named = {
             integration_id
             for integration_id in self._keys
-            if (self.manager.is_registered(integration_id) or not self.loading)
+            if (self._listed(integration_id) is not None or not self.loading)
             and text in self._integration_name(integration_id).casefold()
         }
         if not named:
@@ -317,7 +327,7 @@ class ConfigsModel(QAbstractTableModel):
         return None
 
     def _available(self, row: Row) -> bool:
-        return self.manager.is_registered(row[_INTEGRATION])
+        return self._listed(row[_INTEGRATION]) is not None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         """Rows are selectable; the Status column of an available row is checkable."""
@@ -329,7 +339,7 @@ class ConfigsModel(QAbstractTableModel):
     def _icon(self, integration_id: str) -> QIcon | None:
         icon = self._icons.get(integration_id)
         if icon is None:
-            integration = self.manager.find_integration(integration_id)
+            integration = self._listed(integration_id)
             if integration is not None:
                 icon = integration_icon(integration)
             elif self.loading:

@@ -14,6 +14,7 @@ from PySide6.QtGui import QColor, QFont, QIcon, QImageReader, QPainter, QPixmap
 from desktop_integrations.naming import static
 
 if TYPE_CHECKING:
+    from desktop_integrations.declared import DeclaredIntegration
     from desktop_integrations.integration import Integration
 
 logger = logging.getLogger(__name__)
@@ -84,8 +85,11 @@ def icon_from_files(paths: Mapping[str, str], key: str, label: str) -> QIcon:
     return icon
 
 
-def integration_icon(integration: Integration) -> QIcon:
+def integration_icon(integration: Integration | DeclaredIntegration) -> QIcon:
     """Return the integration's icon, with both its 1x and 2x images.
+
+    A declared integration (listed from its plugin's manifest) has its icon
+    from the manifest's files, which are the integration's own.
 
     A missing or broken icon gives a generated fallback and one logged
     warning; the icon is built once per integration and then cached.
