@@ -30,6 +30,7 @@ def test_an_event_is_posted_as_content_and_an_embed(
 ) -> None:
     integration = discord.get_integration("builtin.discord")
     integration.create_config(
+        enabled=True,
         name="Alerts",
         settings={"webhook_url": server.url + "/api/webhooks/1/tok", "username": "CI"},
         save=True,
@@ -69,7 +70,9 @@ def test_long_texts_are_cut_to_discords_limits(
     discord: IntegrationManager, server: RecordingServer
 ) -> None:
     integration = discord.get_integration("builtin.discord")
-    integration.create_config(name="Alerts", settings={"webhook_url": server.url}, save=True)
+    integration.create_config(
+        enabled=True, name="Alerts", settings={"webhook_url": server.url}, save=True
+    )
     fields = {f"f{n}": "v" for n in range(30)}
     emit(Event(title="t" * 300, body="b" * 5000, fields=fields)).wait(10)
     embed = server.requests[0].json()["embeds"][0]

@@ -70,6 +70,7 @@ def test_a_retry_reuses_the_transaction_id(
     server.reply(502)
     integration = matrix.get_integration("builtin.matrix")
     integration.create_config(
+        enabled=True,
         name="Ops room",
         settings={"server": server.url, "room_id": "!abc:example.org", "access_token": "t"},
         save=True,

@@ -35,7 +35,7 @@ def test_an_event_is_posted_in_the_slack_compatible_format(
         "channel": "town-square",
         "username": "ci-bot",
     }
-    integration.create_config(name="Team", settings=settings, save=True)
+    integration.create_config(enabled=True, name="Team", settings=settings, save=True)
     event = Event(
         kind="deploy.done",
         title="Deployed",
