@@ -35,6 +35,7 @@ def test_an_event_is_posted_as_content_and_an_embed(
 ) -> None:
     integration = discord.get_integration("builtin.discord")
     integration.create_config(
+        enabled=True,
         name="Alerts",
         settings={"webhook_url": server.url + "/api/webhooks/1/tok", "username": "CI"},
         save=True,
@@ -103,7 +104,9 @@ def test_a_long_event_fits_every_limit_and_marks_every_cut(
     discord: IntegrationManager, server: RecordingServer
 ) -> None:
     integration = discord.get_integration("builtin.discord")
-    integration.create_config(name="Alerts", settings={"webhook_url": server.url}, save=True)
+    integration.create_config(
+        enabled=True, name="Alerts", settings={"webhook_url": server.url}, save=True
+    )
     fields = {f"f{n}": "v" for n in range(40)}
     emit(Event(kind="k" * 3000, title="t" * 3000, body="b" * 10_000, fields=fields)).wait(10)
     payload = server.requests[0].json()

@@ -75,6 +75,7 @@ def test_a_retry_reuses_the_transaction_id(
     server.reply(502)
     integration = matrix.get_integration("builtin.matrix")
     integration.create_config(
+        enabled=True,
         name="Ops room",
         settings={"server": server.url, "room_id": "!abc:example.org", "access_token": "t"},
         save=True,
@@ -157,6 +158,7 @@ def test_a_room_alias_is_resolved_once_through_the_directory(
     room_id = "!A_oJUIiuO4I9Mj0BtNIm6RMBx5cFxGDFXm6CCRL0bQ8"
     server.reply(200, body=json.dumps({"room_id": room_id, "servers": ["example.org"]}).encode())
     matrix.get_integration("builtin.matrix").create_config(
+        enabled=True,
         name="Ops",
         settings={"server": server.url, "room_id": "#ops:example.org", "access_token": "t"},
         save=True,
@@ -178,6 +180,7 @@ def test_an_unknown_alias_fails_the_delivery_saying_so(
 ) -> None:
     server.reply(404, body=b'{"errcode":"M_NOT_FOUND","error":"Room alias not found"}')
     matrix.get_integration("builtin.matrix").create_config(
+        enabled=True,
         name="Ops",
         settings={"server": server.url, "room_id": "#gone:example.org", "access_token": "t"},
         save=True,

@@ -36,7 +36,7 @@ def test_an_event_is_posted_in_the_slack_compatible_format(
         "channel": "town-square",
         "username": "ci-bot",
     }
-    integration.create_config(name="Team", settings=settings, save=True)
+    integration.create_config(enabled=True, name="Team", settings=settings, save=True)
     event = Event(
         kind="deploy.done",
         title="Deployed",
@@ -59,7 +59,9 @@ def test_event_text_is_escaped_for_mattermosts_markdown(
     mattermost: IntegrationManager, server: RecordingServer
 ) -> None:
     integration = mattermost.get_integration("builtin.mattermost")
-    integration.create_config(name="Team", settings={"webhook_url": server.url}, save=True)
+    integration.create_config(
+        enabled=True, name="Team", settings={"webhook_url": server.url}, save=True
+    )
     event = Event(title="[Reset password](https://evil.example/) & <b>", body="**now**")
     emit(event).wait(10)
     payload = server.requests[0].json()

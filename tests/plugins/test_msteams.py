@@ -29,7 +29,9 @@ def test_an_event_is_posted_as_an_adaptive_card(
 ) -> None:
     integration = teams.get_integration("builtin.msteams")
     assert integration.name == "Microsoft Teams"
-    integration.create_config(name="Team", settings={"webhook_url": server.url + "/wf"}, save=True)
+    integration.create_config(
+        enabled=True, name="Team", settings={"webhook_url": server.url + "/wf"}, save=True
+    )
     event = Event(
         title="Build failed",
         body="3 tests failed",

@@ -50,7 +50,7 @@ def test_an_event_is_posted_in_the_incoming_webhook_format(
         "channel": "#builds",
         "username": "CI",
     }
-    config = integration.create_config(name="Builds", settings=settings, save=True)
+    config = integration.create_config(enabled=True, name="Builds", settings=settings, save=True)
     [delivery] = emit(EVENT).wait(10)
     [request] = server.requests
     assert (request.method, request.path) == ("POST", "/services/T0/B0/x")
@@ -83,7 +83,9 @@ def test_optional_settings_left_empty_are_left_out(
     slack: IntegrationManager, server: RecordingServer
 ) -> None:
     integration = slack.get_integration("builtin.slack")
-    integration.create_config(name="Builds", settings={"webhook_url": server.url}, save=True)
+    integration.create_config(
+        enabled=True, name="Builds", settings={"webhook_url": server.url}, save=True
+    )
     emit(Event(title="Deployed", level="success")).wait(10)
     payload = server.requests[0].json()
     assert "channel" not in payload and "username" not in payload
@@ -97,7 +99,7 @@ def test_a_refusal_is_logged_with_slacks_answer(
     server.reply(404, body=b"no_service")
     integration = slack.get_integration("builtin.slack")
     config = integration.create_config(
-        name="Old hook", settings={"webhook_url": server.url}, save=True
+        enabled=True, name="Old hook", settings={"webhook_url": server.url}, save=True
     )
     [delivery] = emit(EVENT).wait(10)
     [logged] = recent_deliveries(slack.store, config.id)

@@ -42,8 +42,8 @@ def selected_name(window: MainWindow) -> str | None:
 
 
 def two_configs(chat: Integration) -> None:
-    chat.create_config(name="Build alerts (CI)", settings=chat_settings(), save=True)
-    chat.create_config(name="Deploy alerts", settings=chat_settings(), save=True)
+    chat.create_config(enabled=True, name="Build alerts (CI)", settings=chat_settings(), save=True)
+    chat.create_config(enabled=True, name="Deploy alerts", settings=chat_settings(), save=True)
 
 
 def test_toggling_enabled_by_keyboard_keeps_the_same_configuration_selected(
@@ -69,7 +69,7 @@ def test_toggling_with_a_filter_keeps_the_selection(
     qtbot: QtBot, manager: IntegrationManager, chat: Integration
 ) -> None:
     two_configs(chat)
-    chat.create_config(name="Deploy logs", settings=chat_settings(), save=True)
+    chat.create_config(enabled=True, name="Deploy logs", settings=chat_settings(), save=True)
     window = make_window(qtbot, manager)
     window.filter_edit.setText("deploy")
     select(window, "Deploy logs", STATUS)
@@ -126,7 +126,9 @@ def test_saves_from_another_thread_arrive_in_one_batch_and_keep_the_selection(
 
     def save_many() -> None:
         for number in range(50):
-            chat.create_config(name=f"Imported {number:02}", settings=chat_settings(), save=True)
+            chat.create_config(
+                enabled=True, name=f"Imported {number:02}", settings=chat_settings(), save=True
+            )
 
     worker = threading.Thread(target=save_many)
     worker.start()
@@ -167,7 +169,7 @@ def test_another_process_saving_keeps_the_selection(
     select(window, "Deploy alerts")
     other = IntegrationManager(ConfigStore(store.path))
     other_chat = other.register_integration_class(type(chat))
-    other_chat.create_config(name="Another", settings=chat_settings(), save=True)
+    other_chat.create_config(enabled=True, name="Another", settings=chat_settings(), save=True)
     window.check_for_changes()
     assert names(window) == ["Another", "Build alerts (CI)", "Deploy alerts"]
     assert selected_name(window) == "Deploy alerts"
