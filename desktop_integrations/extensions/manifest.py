@@ -13,7 +13,8 @@ package plugin a ``manifest.json`` inside its folder::
               "id": "my_plugin.MyIntegration",
               "name": "My Integration",
               "description": "Posts events to my service.",
-              "icons": {"1x": "my-integration.png", "2x": "my-integration@2x.png"}
+              "icons": {"1x": "my-integration.png", "2x": "my-integration@2x.png"},
+              "keywords": ["my-service"]
             }
           ]
         }
@@ -59,6 +60,7 @@ class IntegrationEntry:
     name: str
     description: str
     icons: Mapping[str, str]
+    keywords: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -161,11 +163,15 @@ def _integration(value: Any, where: str, folder: Path) -> IntegrationEntry:
         if resolution not in ("1x", "2x") or not isinstance(relpath, str):
             raise ValueError(f"{where}.icons: expected '1x' and '2x' file names, not {icons!r}")
         paths[resolution] = str((folder / relpath).resolve())
+    keywords = _list(entry.get("keywords", []), f"{where}.keywords")
+    if not all(isinstance(word, str) for word in keywords):
+        raise ValueError(f"{where}.keywords must be strings, not {keywords!r}")
     return IntegrationEntry(
         _text(entry, "id", where),
         _text(entry, "name", where),
         _text(entry, "description", where, required=False),
         paths,
+        tuple(keywords),
     )
 
 
@@ -184,7 +190,9 @@ def declared_integrations(
         importer: Imports the plugin.
     """
     return [
-        DeclaredIntegration(entry.id, entry.name, entry.description, entry.icons, plugin, importer)
+        DeclaredIntegration(
+            entry.id, entry.name, entry.description, entry.icons, plugin, importer, entry.keywords
+        )
         for extension in manifest.extensions
         if not disabled(extension.id)
         for entry in extension.integrations

@@ -1,4 +1,4 @@
-"""IntegrationsModel: the registered integrations, sorted by name."""
+"""IntegrationsModel: the registered integrations, the native ones first, by name."""
 
 from __future__ import annotations
 
@@ -22,8 +22,10 @@ ROLE = Qt.ItemDataRole
 IntegrationRole = ROLE.UserRole + 1
 #: The integration's description.
 DescriptionRole = ROLE.UserRole + 2
-#: Lower-case text that the filter box matches.
+#: Lower-case text that the filter box matches: name, description, keywords.
 FilterRole = ROLE.UserRole + 3
+#: The ID prefix of the integrations that ship with the app, listed first.
+NATIVE_PREFIX = "builtin."
 
 
 class IntegrationsModel(QAbstractListModel):
@@ -46,7 +48,10 @@ class IntegrationsModel(QAbstractListModel):
             *self.manager.get_integrations(),
             *self.manager.get_declared_integrations(),
         ]
-        self._integrations = sorted(listed, key=lambda i: (i.name.casefold(), i.id))
+        # The native integrations first, then every plugin's, by name.
+        self._integrations = sorted(
+            listed, key=lambda i: (not i.id.startswith(NATIVE_PREFIX), i.name.casefold(), i.id)
+        )
         self.endResetModel()
 
     def integration_at(self, row: int) -> Listed:
@@ -69,5 +74,7 @@ class IntegrationsModel(QAbstractListModel):
         if role == IntegrationRole:
             return integration
         if role == FilterRole:
-            return f"{integration.name}\n{integration.description}".casefold()
+            return "\n".join(
+                (integration.name, integration.description, *integration.keywords)
+            ).casefold()
         return None

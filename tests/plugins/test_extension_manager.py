@@ -341,8 +341,9 @@ def test_a_plugin_others_can_write_to_is_refused_without_running_it(
     extensions.load()
 
     error = extensions.get_load_errors()["unsafe"]
-    assert f"{plugins / relpath} can be written by other users" in error.message
-    assert "chmod go-w" in error.message
+    who = "everyone" if mode & 0o002 else "its group"
+    assert f"{plugins / relpath} can be written by {who} (mode {mode:o})" in error.message
+    assert f"fix it with: chmod go-w '{plugins / relpath}'" in error.message
     assert not marker.exists()
 
     (plugins / relpath).chmod(0o755 if (plugins / relpath).is_dir() else 0o644)
@@ -360,7 +361,9 @@ def test_disable_and_enable_persist_across_a_restart(
     write_plugin(plugins, "alpha.py", good("Alpha"))
     first = ExtensionManager(manager, [plugins])
     first.load()
-    config = manager.get_integration("alpha.AlphaIntegration").create_config(name="Ops", save=True)
+    config = manager.get_integration("alpha.AlphaIntegration").create_config(
+        enabled=True, name="Ops", save=True
+    )
     first.disable_extension("alpha.AlphaExtension")
     assert not manager.is_registered("alpha.AlphaIntegration")
     assert first.get_extension("alpha.AlphaExtension").instance is None
@@ -447,7 +450,9 @@ def test_rescan_picks_up_added_changed_and_removed_plugins(
 
     write_plugin(plugins, "watched.py", plugin.format(log=str(log), title="One"))
     assert extensions.rescan() is True
-    config = manager.get_integration("watched.Watched").create_config(name="Kept", save=True)
+    config = manager.get_integration("watched.Watched").create_config(
+        enabled=True, name="Kept", save=True
+    )
 
     write_plugin(plugins, "watched.py", plugin.format(log=str(log), title="Two"))
     assert extensions.rescan() is True

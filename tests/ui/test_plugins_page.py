@@ -208,7 +208,8 @@ def test_editing_before_the_plugins_loaded_says_to_wait_not_that_the_plugin_is_m
     assert window.edit_selected() is None
     assert "still loading" in window.statusBar().currentMessage()
     assert window.banner.isHidden()
-    window.load_plugins()
+    window.load_plugins()  # one plugin per turn of the event loop
+    qtbot.waitUntil(lambda: not extension_manager.pending, timeout=10000)
     window.configs_view.setCurrentIndex(window.configs_view.model().index(0, 0))
     assert window.actions_by_name["edit"].isEnabled()
     extension_manager.shutdown()
