@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
@@ -17,6 +16,7 @@ from desktop_integrations.delivery import (
     Outcome,
     ServiceConfigForm,
     ServiceIntegration,
+    delivery_id,
     service_fieldsets,
 )
 from desktop_integrations.delivery.http import JSON_HEADERS, to_json_bytes
@@ -85,8 +85,8 @@ class MatrixIntegration(ServiceIntegration):
     icon_name = "matrix"
 
     def send(self, settings: Mapping[str, Any], event: Event, pool: DeliveryPool) -> Outcome:
-        """PUT the message; one transaction ID per event makes retries idempotent."""
-        url = send_url(str(settings["server"]), settings["room_id"], uuid.uuid4().hex)
+        """PUT the message; the delivery ID as transaction ID makes repeats idempotent."""
+        url = send_url(str(settings["server"]), settings["room_id"], delivery_id())
         token = settings["access_token"].get_secret_value()
         headers = {**JSON_HEADERS, "Authorization": f"Bearer {token}"}
         content = to_json_bytes(matrix_content(event))
