@@ -23,6 +23,7 @@ from desktop_integrations.signals import (
 
 if TYPE_CHECKING:
     from desktop_integrations.config import ConfigList, IntegrationConfig
+    from desktop_integrations.icon_tile import LetterTile
     from desktop_integrations.manager import IntegrationManager
 
 logger = logging.getLogger(__name__)
@@ -38,12 +39,15 @@ class Integration:
 
     Attributes:
         integration_id: A unique, stable ID. Defaults to
-            ``"<module>.<ClassName>"``, written onto the class at registration.
+            ``"<module>.<ClassName>"``, written onto the class at registration;
+            an empty string or None means "not set".
         name: The name shown when listing and configuring integrations.
         description: A short description shown in listings.
         default_settings: Default values for configuration settings.
         config_form_cls: The :class:`IntegrationConfigForm` subclass that
             declares the configuration form.
+        keywords: More words that find it in the app's search (URL schemes,
+            other names of the service).
         settings_version: The version of the settings' layout. Raise it when
             the form changes incompatibly, and convert older settings in
             :meth:`migrate_settings`.
@@ -57,6 +61,7 @@ class Integration:
     description: ClassVar[str] = ""
     default_settings: ClassVar[Mapping[str, Any]] = {}
     config_form_cls: ClassVar[type[IntegrationConfigForm]] = IntegrationConfigForm
+    keywords: ClassVar[tuple[str, ...]] = ()
     settings_version: ClassVar[int] = 1
 
     def __init__(self, integration_mgr: IntegrationManager) -> None:
@@ -74,6 +79,14 @@ class Integration:
     def icon_static_urls(self) -> Mapping[str, str]:
         """Icon file paths by resolution, ``{"1x": path, "2x": path}``."""
         return {}
+
+    @property
+    def icon_tile(self) -> LetterTile | None:
+        """A generated icon to show when :attr:`icon_static_urls` is empty, or None.
+
+        None (the default) makes a missing icon a logged warning.
+        """
+        return None
 
     @property
     def secret_fields(self) -> frozenset[str]:
@@ -164,11 +177,16 @@ class Integration:
         self._enabled_configs = None
 
     def create_config(self, save: bool = False, **fields: Any) -> IntegrationConfig:
-        """Return a new configuration of this integration.
+        """Return a new configuration of this integration, disabled unless ``enabled=True``.
+
+        As in Djblets, a configuration made in code is not in use until it is
+        enabled: saving one does not start the integration. (The
+        configuration dialog's check box starts on: that is the user choosing.)
 
         Args:
             save: Store it before returning.
-            **fields: ``name``, ``enabled``, ``settings`` or ``extra_data``.
+            **fields: ``name``, ``enabled`` (default False), ``settings`` or
+                ``extra_data``.
         """
         from desktop_integrations.config import IntegrationConfig
 
@@ -177,6 +195,7 @@ class Integration:
             raise TypeError(
                 f"create_config() of {self.id!r} got unknown field(s) {', '.join(sorted(unknown))}"
             )
+        fields.setdefault("enabled", False)
         config = IntegrationConfig(self.integration_mgr, self.integration_id, **fields)
         config.settings_version = self.settings_version
         if save:

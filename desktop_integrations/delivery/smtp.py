@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import email.policy
 import smtplib
 import ssl
@@ -112,8 +113,11 @@ class SmtpTransport:
         """
         state = current_sending()
         if state is not None:
+            # Keep the domain the message was given; the delivery ID makes it stable.
+            given = str(message.get("Message-ID", "")).strip("<> ")
+            domain = given.rpartition("@")[2] or "desktop-integrations"
             del message["Message-ID"]
-            message["Message-ID"] = f"<{state.delivery_id}@desktop-integrations>"
+            message["Message-ID"] = f"<{state.delivery_id}@{domain}>"
         attempt = state.attempts if state is not None else 0
         while True:
             attempt += 1
@@ -174,7 +178,7 @@ class SmtpTransport:
                 smtp.starttls(context=self._tls_context())
                 smtp.ehlo()
             if server.username:
-                smtp.login(server.username, server.password)
+                _login(smtp, server.username, server.password)
         except BaseException:
             _quit(smtp)
             raise
@@ -206,6 +210,28 @@ def _quit(smtp: smtplib.SMTP) -> None:
         smtp.quit()
     except (smtplib.SMTPException, OSError):
         smtp.close()
+
+
+def _login(smtp: smtplib.SMTP, username: str, password: str) -> None:
+    """Log in; credentials beyond ASCII go as UTF-8 (RFC 4616), which smtplib cannot."""
+    if (username + password).isascii():
+        smtp.login(username, password)
+        return
+    offered = smtp.esmtp_features.get("auth", "").upper().split()
+    if "PLAIN" in offered:
+        token = base64.b64encode(f"\0{username}\0{password}".encode()).decode()
+        code, reply = smtp.docmd("AUTH", f"PLAIN {token}")
+    elif "LOGIN" in offered:
+        code, reply = smtp.docmd("AUTH", "LOGIN " + base64.b64encode(username.encode()).decode())
+        if code == 334:
+            code, reply = smtp.docmd(base64.b64encode(password.encode()).decode())
+    else:
+        raise smtplib.SMTPException(
+            "the user name or password holds characters beyond ASCII, and the server "
+            "offers neither AUTH PLAIN nor AUTH LOGIN to send them as UTF-8"
+        )
+    if code not in (235, 503):
+        raise smtplib.SMTPAuthenticationError(code, reply)
 
 
 def _transmit(smtp: smtplib.SMTP, message: EmailMessage) -> str:

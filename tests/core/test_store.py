@@ -48,7 +48,7 @@ def test_database_uses_wal_full_sync_and_schema_version(store: ConfigStore) -> N
 
 
 def test_reopening_keeps_everything(db_path: Path, chat: Integration) -> None:
-    config = chat.create_config(save=True, name="keep", settings={"room": "ops"})
+    config = chat.create_config(enabled=True, save=True, name="keep", settings={"room": "ops"})
     chat.integration_mgr.store.close()
     manager = IntegrationManager(ConfigStore(db_path))
     manager.register_integration_class(Chat)
@@ -59,7 +59,7 @@ def test_reopening_keeps_everything(db_path: Path, chat: Integration) -> None:
 
 
 def test_timestamps_are_aware_and_last_updated_moves_on_every_save(chat: Integration) -> None:
-    config = chat.create_config(name="t")
+    config = chat.create_config(enabled=True, name="t")
     config.save()
     assert config.time_added is not None and config.last_updated is not None
     assert config.time_added.tzinfo is UTC
@@ -73,7 +73,7 @@ def test_timestamps_are_aware_and_last_updated_moves_on_every_save(chat: Integra
 def test_conflicting_save_is_refused_and_force_overwrites(
     chat: Integration, manager: IntegrationManager, db_path: Path
 ) -> None:
-    mine = chat.create_config(save=True, name="original")
+    mine = chat.create_config(enabled=True, save=True, name="original")
     other_manager = IntegrationManager(ConfigStore(db_path))
     (theirs,) = other_manager.get_integration_configs("test.chat")
     theirs.name = "theirs"
@@ -151,7 +151,7 @@ def test_a_lost_key_marks_the_config_and_keeps_the_encrypted_value(
 
 
 def test_non_json_settings_fail_with_a_clear_error(chat: Integration) -> None:
-    config = chat.create_config(name="bad", settings={"when": object()})
+    config = chat.create_config(enabled=True, name="bad", settings={"when": object()})
     with pytest.raises(StoreError, match="not JSON-compatible"):
         config.save()
     assert config.id is None
@@ -172,7 +172,7 @@ def test_database_that_fails_the_integrity_check_is_moved_aside(
     db_path: Path, chat: Integration, manager: IntegrationManager
 ) -> None:
     for index in range(200):
-        chat.create_config(save=True, name=f"c{index}", settings={"room": "x" * 200})
+        chat.create_config(enabled=True, save=True, name=f"c{index}", settings={"room": "x" * 200})
     manager.store.close()
     data = bytearray(db_path.read_bytes() if db_path.stat().st_size else b"")
     wal = db_path.with_name(db_path.name + "-wal")
@@ -193,7 +193,7 @@ def test_database_that_fails_the_integrity_check_is_moved_aside(
 
 def test_truncated_database_is_moved_aside(db_path: Path, chat: Integration) -> None:
     for index in range(100):
-        chat.create_config(save=True, name=f"c{index}", settings={"room": "y" * 500})
+        chat.create_config(enabled=True, save=True, name=f"c{index}", settings={"room": "y" * 500})
     chat.integration_mgr.store.close()
     data = db_path.read_bytes()
     db_path.write_bytes(data[: len(data) // 3])
@@ -217,10 +217,10 @@ def test_newer_schema_is_refused_and_left_untouched(db_path: Path) -> None:
 def test_full_database_fails_the_save_and_changes_nothing(
     chat: Integration, manager: IntegrationManager
 ) -> None:
-    kept = chat.create_config(save=True, name="kept", settings={"room": "a"})
+    kept = chat.create_config(enabled=True, save=True, name="kept", settings={"room": "a"})
     pages = manager.store.query("PRAGMA page_count")[0][0]
     manager.store.query(f"PRAGMA max_page_count = {pages}")
-    big = chat.create_config(name="big", settings={"room": "z" * 100_000})
+    big = chat.create_config(enabled=True, name="big", settings={"room": "z" * 100_000})
     with pytest.raises(StoreError, match="full"):
         big.save()
     assert big.id is None
@@ -234,7 +234,7 @@ def test_full_database_fails_the_save_and_changes_nothing(
 def test_read_only_database_opens_and_saves_fail_clearly(
     db_path: Path, chat: Integration, manager: IntegrationManager
 ) -> None:
-    chat.create_config(save=True, name="kept")
+    chat.create_config(enabled=True, save=True, name="kept")
     manager.store.close()
     db_path.chmod(0o444)
     store = ConfigStore(db_path)
@@ -260,19 +260,19 @@ def test_nested_transactions_commit_with_the_outer_one(
 ) -> None:
     store = manager.store
     with pytest.raises(RuntimeError), store.transaction("save two"):
-        chat.create_config(save=True, name="one")
-        chat.create_config(save=True, name="two")
+        chat.create_config(enabled=True, save=True, name="one")
+        chat.create_config(enabled=True, save=True, name="two")
         raise RuntimeError("the second half failed")
     assert store.query("SELECT count(*) FROM configs")[0][0] == 0
     assert manager.check_expired()
     assert chat.get_configs() == []
 
     with store.transaction("save one"):
-        chat.create_config(save=True, name="kept")
+        chat.create_config(enabled=True, save=True, name="kept")
         with pytest.raises(RuntimeError), store.transaction("save an undone one"):
-            chat.create_config(save=True, name="undone")
+            chat.create_config(enabled=True, save=True, name="undone")
             raise RuntimeError("undo this part only")
-        chat.create_config(save=True, name="also kept")
+        chat.create_config(enabled=True, save=True, name="also kept")
     names = [row[0] for row in store.query("SELECT name FROM configs")]
     assert names == ["kept", "also kept"]
 
@@ -280,7 +280,7 @@ def test_nested_transactions_commit_with_the_outer_one(
 def test_config_summaries_list_every_configuration_in_one_read(
     store: ConfigStore, manager: IntegrationManager, chat: Integration
 ) -> None:
-    first = chat.create_config(name="Ops", save=True)
+    first = chat.create_config(enabled=True, name="Ops", save=True)
     second = chat.create_config(name="Dev", enabled=False, save=True)
     manager.unregister_integration_class(Chat)  # kept, and still listed
     assert store.config_summaries() == [
