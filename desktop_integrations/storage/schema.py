@@ -59,6 +59,13 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX deliveries_by_config ON deliveries (config_id, id);
     """,
+    # 2: a stable UID per configuration, kept by export and import, so that
+    # importing a file again updates what it imported instead of duplicating it.
+    """
+    ALTER TABLE configs ADD COLUMN uid TEXT;
+    UPDATE configs SET uid = lower(hex(randomblob(16))) WHERE uid IS NULL;
+    CREATE UNIQUE INDEX configs_by_uid ON configs (uid);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
