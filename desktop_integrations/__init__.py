@@ -35,6 +35,7 @@ if TYPE_CHECKING:
         set_integration_manager,
     )
     from desktop_integrations.naming import static
+    from desktop_integrations.secret_url import SecretUrl
     from desktop_integrations.storage import ConfigStore
 
 #: Where each public name is defined. They are imported on first use, so that
@@ -63,6 +64,7 @@ _MODULES = {
     "IntegrationRegistrationError": "desktop_integrations.errors",
     "RequiredText": "desktop_integrations.field_types",
     "SchemaTooNewError": "desktop_integrations.errors",
+    "SecretUrl": "desktop_integrations.secret_url",
     "SignalHook": "desktop_integrations.hooks",
     "StoreError": "desktop_integrations.errors",
     "emit": "desktop_integrations.events",
@@ -94,6 +96,7 @@ __all__ = [
     "IntegrationRegistrationError",
     "RequiredText",
     "SchemaTooNewError",
+    "SecretUrl",
     "SignalHook",
     "StoreError",
     "__version__",
