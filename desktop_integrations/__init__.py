@@ -34,7 +34,7 @@ if TYPE_CHECKING:
         set_integration_manager,
     )
     from desktop_integrations.naming import static
-    from desktop_integrations.storage import ConfigStore
+    from desktop_integrations.storage import ConfigStore, Store, open_store
 
 #: Where each public name is defined. They are imported on first use, so that
 #: importing one module (the app's first window, a headless command) does not
@@ -62,9 +62,11 @@ _MODULES = {
     "IntegrationRegistrationError": "desktop_integrations.errors",
     "SchemaTooNewError": "desktop_integrations.errors",
     "SignalHook": "desktop_integrations.hooks",
+    "Store": "desktop_integrations.storage.base",
     "StoreError": "desktop_integrations.errors",
     "emit": "desktop_integrations.events",
     "get_integration_manager": "desktop_integrations.manager",
+    "open_store": "desktop_integrations.storage.target",
     "set_integration_manager": "desktop_integrations.manager",
     "static": "desktop_integrations.naming",
 }
@@ -92,10 +94,12 @@ __all__ = [
     "IntegrationRegistrationError",
     "SchemaTooNewError",
     "SignalHook",
+    "Store",
     "StoreError",
     "__version__",
     "emit",
     "get_integration_manager",
+    "open_store",
     "set_integration_manager",
     "static",
 ]

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from desktop_integrations.delivery.record import Delivery
-from desktop_integrations.storage import ConfigStore
+from desktop_integrations.storage import Store
 
 #: Rows kept per configuration; older ones are deleted as new ones arrive.
 KEEP_PER_CONFIG = 200
@@ -21,7 +21,7 @@ _COLUMNS = (
 
 
 def record_delivery(
-    store: ConfigStore,
+    store: Store,
     delivery: Delivery,
     *,
     keep_per_config: int = KEEP_PER_CONFIG,
@@ -80,7 +80,7 @@ def _from_row(row: sqlite3.Row) -> Delivery:
 
 
 def recent_deliveries(
-    store: ConfigStore, config_id: int | None = None, limit: int = 50
+    store: Store, config_id: int | None = None, limit: int = 50
 ) -> list[Delivery]:
     """Return the newest deliveries, newest first.
 

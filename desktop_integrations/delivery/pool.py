@@ -16,7 +16,7 @@ from desktop_integrations.delivery.record import Delivery, DeliveryError, Outcom
 from desktop_integrations.delivery.smtp import SmtpTransport
 from desktop_integrations.errors import StoreError
 from desktop_integrations.events import Event, current_emission
-from desktop_integrations.storage import ConfigStore
+from desktop_integrations.storage import Store
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ class DeliveryPool:
         self._executor = ThreadPoolExecutor(workers, thread_name_prefix="delivery")
 
     def submit(
-        self, store: ConfigStore, config: IntegrationConfig, event: Event, send: Send
+        self, store: Store, config: IntegrationConfig, event: Event, send: Send
     ) -> Future[Delivery]:
         """Run ``send`` on a worker; the future's result is the logged delivery.
 
@@ -94,7 +94,7 @@ class DeliveryPool:
         return future
 
     def fail(
-        self, store: ConfigStore, config: IntegrationConfig, event: Event, error: str
+        self, store: Store, config: IntegrationConfig, event: Event, error: str
     ) -> Future[Delivery]:
         """Record a delivery that could not even start, such as invalid settings."""
 
@@ -103,7 +103,7 @@ class DeliveryPool:
 
         return self.submit(store, config, event, send)
 
-    def _record(self, store: ConfigStore, delivery: Delivery) -> Delivery:
+    def _record(self, store: Store, delivery: Delivery) -> Delivery:
         try:
             return record_delivery(store, delivery)
         except StoreError:
