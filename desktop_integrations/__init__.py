@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from desktop_integrations.events import Event, emit
     from desktop_integrations.extensions.extension import Extension, IntegrationHook
     from desktop_integrations.extensions.manager import ExtensionManager
+    from desktop_integrations.field_types import RequiredText
     from desktop_integrations.forms import BoundConfigForm, Fieldset, IntegrationConfigForm
     from desktop_integrations.hooks import Hook, SignalHook
     from desktop_integrations.integration import Integration
@@ -60,6 +61,7 @@ _MODULES = {
     "IntegrationManager": "desktop_integrations.manager",
     "IntegrationNotRegisteredError": "desktop_integrations.errors",
     "IntegrationRegistrationError": "desktop_integrations.errors",
+    "RequiredText": "desktop_integrations.field_types",
     "SchemaTooNewError": "desktop_integrations.errors",
     "SignalHook": "desktop_integrations.hooks",
     "Store": "desktop_integrations.storage.base",
@@ -92,6 +94,7 @@ __all__ = [
     "IntegrationManager",
     "IntegrationNotRegisteredError",
     "IntegrationRegistrationError",
+    "RequiredText",
     "SchemaTooNewError",
     "SignalHook",
     "Store",

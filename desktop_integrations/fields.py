@@ -21,6 +21,8 @@ from pydantic import AnyUrl, SecretStr
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined, Url
 
+from desktop_integrations.field_types import REQUIRED
+
 if TYPE_CHECKING:
     from desktop_integrations.forms import IntegrationConfigForm
 
@@ -188,7 +190,7 @@ def ui_field(name: str, info: FieldInfo) -> UIField:
         kind=kind,
         annotation=annotation,
         description=info.description or "",
-        required=info.is_required(),
+        required=info.is_required() or any(m is REQUIRED for m in [*metadata, *info.metadata]),
         optional=optional,
         default=default,
         constraints=_constraints(info, metadata),

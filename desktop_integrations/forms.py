@@ -10,7 +10,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    SecretStr,
+    ValidationError,
+    WrapSerializer,
+)
 from pydantic import field_validator as _field_validator
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError, PydanticUndefined, to_jsonable_python
@@ -193,8 +201,45 @@ def secret_field_names(form_cls: type[IntegrationConfigForm]) -> frozenset[str]:
     )
 
 
+def _annotated_metadata(annotation: Any) -> list[Any]:
+    """Return the ``Annotated`` metadata found anywhere in ``annotation``."""
+    found: list[Any] = []
+    if typing.get_origin(annotation) is typing.Annotated:
+        inner, *metadata = typing.get_args(annotation)
+        return [*metadata, *_annotated_metadata(inner)]
+    for arg in typing.get_args(annotation):
+        found.extend(_annotated_metadata(arg))
+    return found
+
+
+@functools.cache
+def own_serializer_fields(form_cls: type[IntegrationConfigForm]) -> frozenset[str]:
+    """Return the names of the fields whose stored form the form itself chooses.
+
+    That is, fields named by a ``@field_serializer`` or annotated with a
+    ``PlainSerializer`` or ``WrapSerializer``; every field if the form has a
+    ``@model_serializer``.
+    """
+    decorators = form_cls.__pydantic_decorators__
+    if decorators.model_serializers:
+        return frozenset(form_cls.model_fields)
+    names: set[str] = set()
+    for decorator in decorators.field_serializers.values():
+        fields = decorator.info.fields
+        names.update(form_cls.model_fields if "*" in fields else fields)
+    for name, info in form_cls.model_fields.items():
+        metadata = [*info.metadata, *_annotated_metadata(info.annotation)]
+        if any(isinstance(item, PlainSerializer | WrapSerializer) for item in metadata):
+            names.add(name)
+    return frozenset(names)
+
+
 def to_setting(value: Any) -> Any:
-    """Convert a cleaned field value into its JSON-compatible stored form."""
+    """Convert a cleaned field value into its plain JSON-compatible form.
+
+    This ignores the form's own serializers: it gives what the dialog's
+    widgets edit. :meth:`BoundConfigForm.settings_data` gives what is stored.
+    """
     if isinstance(value, SecretStr):
         return value.get_secret_value()
     return to_jsonable_python(value)
@@ -301,11 +346,63 @@ class BoundConfigForm:
             return {}
         return {name: getattr(self._model, name) for name in self.form_cls.model_fields}
 
+    def settings_data(self) -> dict[str, Any]:
+        """Return the validated settings as they are stored, JSON-compatible.
+
+        The form's own serialization is honoured (``@field_serializer``,
+        ``Annotated[..., PlainSerializer(...)]``, as Djblets honours
+        ``serialize_<field>_field``); a validator in ``"before"`` mode turns
+        the stored value back when the configuration is loaded. Secret fields
+        without a serializer of their own are stored as their real value,
+        which the store encrypts.
+
+        Raises:
+            ConfigValidationError: The data does not validate.
+        """
+        if not self.is_valid() or self._model is None:
+            raise ConfigValidationError(self.errors)
+        dumped = self._model.model_dump(mode="json")
+        own = own_serializer_fields(self.form_cls)
+        secrets = secret_field_names(self.form_cls)
+        return {
+            name: (
+                to_setting(getattr(self._model, name))
+                if name in secrets and name not in own
+                else dumped[name]
+            )
+            for name in self.form_cls.model_fields
+            if name not in BASIC_FIELDS
+        }
+
+    def widget_values(self) -> dict[str, Any]:
+        """Return the values a dialog shows: :attr:`initial`, made plain JSON.
+
+        Stored values the form validates are shown as validated, so a value
+        the form's serializer stored in another shape is shown in the shape
+        its widget edits.
+        """
+        values = dict(self.initial)
+        if self.config is not None and self.is_valid():
+            values.update(
+                (name, value)
+                for name, value in self.cleaned_data.items()
+                if name not in BASIC_FIELDS
+            )
+        converted = {}
+        for name, value in values.items():
+            try:
+                converted[name] = to_setting(value)
+            except Exception:
+                # Not JSON-compatible (an odd default): the widget gets it as it is.
+                converted[name] = value
+        return converted
+
     def save(self, *, force: bool = False) -> IntegrationConfig:
         """Save the validated data onto the configuration and store it.
 
         ``name`` and ``enabled`` go onto the configuration; every other field
-        goes into its ``settings``, JSON-compatible, under the field's name.
+        goes into its ``settings`` under the field's name, as
+        :meth:`settings_data` gives it.
         Settings the form does not declare are kept. If storing fails, the
         configuration object is left as it was.
 
@@ -318,18 +415,13 @@ class BoundConfigForm:
             ConfigConflictError: The configuration changed since it was loaded.
             StoreError: The database could not be written.
         """
-        if not self.is_valid():
-            raise ConfigValidationError(self.errors)
+        stored = self.settings_data()
         cleaned = self.cleaned_data
         config = self.config or self.integration.create_config()
         before = config.snapshot()
         config.name = cleaned["name"]
         config.enabled = cleaned["enabled"]
-        settings = dict(config.settings)
-        for name, value in cleaned.items():
-            if name not in BASIC_FIELDS:
-                settings[name] = to_setting(value)
-        config.settings = settings
+        config.settings = {**config.settings, **stored}
         config.settings_version = self.integration.settings_version
         try:
             config.save(force=force)

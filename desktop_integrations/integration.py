@@ -38,7 +38,8 @@ class Integration:
 
     Attributes:
         integration_id: A unique, stable ID. Defaults to
-            ``"<module>.<ClassName>"``, written onto the class at registration.
+            ``"<module>.<ClassName>"``, written onto the class at registration;
+            an empty string or None means "not set".
         name: The name shown when listing and configuring integrations.
         description: A short description shown in listings.
         default_settings: Default values for configuration settings.
@@ -164,11 +165,16 @@ class Integration:
         self._enabled_configs = None
 
     def create_config(self, save: bool = False, **fields: Any) -> IntegrationConfig:
-        """Return a new configuration of this integration.
+        """Return a new configuration of this integration, disabled unless ``enabled=True``.
+
+        As in Djblets, a configuration made in code is not in use until it is
+        enabled: saving one does not start the integration. (The
+        configuration dialog's check box starts on: that is the user choosing.)
 
         Args:
             save: Store it before returning.
-            **fields: ``name``, ``enabled``, ``settings`` or ``extra_data``.
+            **fields: ``name``, ``enabled`` (default False), ``settings`` or
+                ``extra_data``.
         """
         from desktop_integrations.config import IntegrationConfig
 
@@ -177,6 +183,7 @@ class Integration:
             raise TypeError(
                 f"create_config() of {self.id!r} got unknown field(s) {', '.join(sorted(unknown))}"
             )
+        fields.setdefault("enabled", False)
         config = IntegrationConfig(self.integration_mgr, self.integration_id, **fields)
         config.settings_version = self.settings_version
         if save:

@@ -46,7 +46,8 @@ def _check_declaration(cls: Any) -> None:
             f"Cannot register {cls!r}: it is not an Integration subclass"
         )
     where = f"Cannot register {_describe(cls)}"
-    hand_set_id = cls.__dict__.get("integration_id", "")
+    # None, as in Djblets, means "not set": the default ID is generated.
+    hand_set_id = cls.__dict__.get("integration_id") or ""
     if not isinstance(hand_set_id, str):
         raise IntegrationRegistrationError(f"{where}: 'integration_id' must be a string")
     if not isinstance(cls.name, str) or not cls.name.strip():
@@ -130,6 +131,7 @@ class IntegrationManager:
         # Read one by one (get_config) while their integration's were not loaded.
         self._singles: dict[int, IntegrationConfig] = {}
         self._generation = store.generation()
+        self._shut_down = False
         store.subscribe(self._on_store_change)
 
     # Registration ----------------------------------------------------------
@@ -155,13 +157,33 @@ class IntegrationManager:
                 f"Cannot register {_describe(integration_cls)}: the integration ID "
                 f"{integration_id!r} is already used by {_describe(type(existing))}"
             )
-        integration_cls.integration_id = integration_id
-        integration = integration_cls(self)
+        integration = self._instantiate(integration_cls, integration_id)
         self._integrations[integration_id] = integration
         # Configurations loaded while it was missing were not migrated.
         self.clear_configs_cache(integration_id)
         self._refresh_enabled(integration_id)
         return integration
+
+    def _instantiate(self, integration_cls: type[Integration], integration_id: str) -> Integration:
+        """Make the one instance, with the ID on the class while the constructor runs.
+
+        A constructor that raises leaves the class as it was, so that a fixed
+        class registers cleanly later (under a new or hand-set ID).
+        """
+        missing = object()
+        previous = integration_cls.__dict__.get("integration_id", missing)
+        integration_cls.integration_id = integration_id
+        try:
+            return integration_cls(self)
+        except Exception as e:
+            if previous is missing:
+                del integration_cls.integration_id
+            else:
+                integration_cls.integration_id = previous
+            raise IntegrationRegistrationError(
+                f"Cannot register {_describe(integration_cls)}: its constructor raised "
+                f"{type(e).__name__}: {e}"
+            ) from e
 
     @_locked
     def unregister_integration_class(self, integration_cls: type[Integration]) -> None:
@@ -383,13 +405,13 @@ class IntegrationManager:
 
     def _enable(self, integration_id: str) -> None:
         integration = self._integrations.get(integration_id)
-        if integration is not None:
+        if integration is not None and not self._shut_down:
             integration.enable_integration()
 
     def _refresh_enabled(self, integration_id: str, enabled_ids: set[str] | None = None) -> None:
         """Enable or disable an integration to match its enabled configurations."""
         integration = self._integrations.get(integration_id)
-        if integration is None:
+        if integration is None or self._shut_down:
             return
         if enabled_ids is not None:
             wanted = integration_id in enabled_ids
@@ -466,7 +488,12 @@ class IntegrationManager:
 
     @_locked
     def shutdown(self) -> None:
-        """Disable every integration and forget the cached configurations."""
+        """Disable every integration and forget the cached configurations.
+
+        From then on no integration is enabled again: saving an enabled
+        configuration stores it without starting its integration.
+        """
+        self._shut_down = True
         self.store.unsubscribe(self._on_store_change)
         for integration in self._integrations.values():
             integration.disable_integration()

@@ -27,6 +27,7 @@ def sample_data(manager: object) -> None:
     assert isinstance(manager, IntegrationManager)
     get = manager.get_integration
     get("builtin.slack").create_config(
+        enabled=True,
         name="Release announcements",
         settings={
             "webhook_url": "https://hooks.slack.com/services/T000/B000/XXXX",
@@ -35,6 +36,7 @@ def sample_data(manager: object) -> None:
         save=True,
     )
     get("builtin.slack").create_config(
+        enabled=True,
         name="Build failures",
         settings={
             "webhook_url": "https://hooks.slack.com/services/T000/B000/YYYY",
@@ -43,6 +45,7 @@ def sample_data(manager: object) -> None:
         save=True,
     )
     get("builtin.discord").create_config(
+        enabled=True,
         name="Community server",
         settings={"webhook_url": "https://discord.com/api/webhooks/1/abc"},
         save=True,
@@ -54,6 +57,7 @@ def sample_data(manager: object) -> None:
         save=True,
     )
     get("builtin.email").create_config(
+        enabled=True,
         name="On-call mail",
         settings={
             "smtp_host": "smtp.example.com",
@@ -64,7 +68,7 @@ def sample_data(manager: object) -> None:
         save=True,
     )
     get("builtin.logfile").create_config(
-        name="Audit log", settings={"path": "/var/log/integrations.jsonl"}, save=True
+        enabled=True, name="Audit log", settings={"path": "/var/log/integrations.jsonl"}, save=True
     )
     with manager.store.transaction("add an unavailable configuration") as conn:
         conn.execute(

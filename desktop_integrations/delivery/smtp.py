@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import email.policy
 import smtplib
 import ssl
@@ -121,8 +122,30 @@ class SmtpTransport:
                 smtp.starttls(context=ssl.create_default_context())
                 smtp.ehlo()
             if server.username:
-                smtp.login(server.username, server.password)
+                _login(smtp, server.username, server.password)
             return _transmit(smtp, message)
+
+
+def _login(smtp: smtplib.SMTP, username: str, password: str) -> None:
+    """Log in; credentials beyond ASCII go as UTF-8 (RFC 4616), which smtplib cannot."""
+    if (username + password).isascii():
+        smtp.login(username, password)
+        return
+    offered = smtp.esmtp_features.get("auth", "").upper().split()
+    if "PLAIN" in offered:
+        token = base64.b64encode(f"\0{username}\0{password}".encode()).decode()
+        code, reply = smtp.docmd("AUTH", f"PLAIN {token}")
+    elif "LOGIN" in offered:
+        code, reply = smtp.docmd("AUTH", "LOGIN " + base64.b64encode(username.encode()).decode())
+        if code == 334:
+            code, reply = smtp.docmd(base64.b64encode(password.encode()).decode())
+    else:
+        raise smtplib.SMTPException(
+            "the user name or password holds characters beyond ASCII, and the server "
+            "offers neither AUTH PLAIN nor AUTH LOGIN to send them as UTF-8"
+        )
+    if code not in (235, 503):
+        raise smtplib.SMTPAuthenticationError(code, reply)
 
 
 def _transmit(smtp: smtplib.SMTP, message: EmailMessage) -> str:

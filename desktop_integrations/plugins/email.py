@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from email.utils import parseaddr
+from email.message import EmailMessage
+from email.utils import make_msgid, parseaddr
 from typing import Any, Literal
 
 from pydantic import Field, SecretStr, field_validator
@@ -18,7 +19,7 @@ from desktop_integrations.delivery import (
     SmtpServer,
     service_fieldsets,
 )
-from desktop_integrations.delivery.payloads import email_message
+from desktop_integrations.delivery.formatting import LABELS, html_text, one_line, plain_text
 from desktop_integrations.events import Event
 
 
@@ -29,7 +30,30 @@ def check_address(value: str) -> str:
     local, at, domain = address.rpartition("@")
     if not at or not local or "." not in domain or any(c.isspace() for c in address):
         raise ValueError(f"{value!r} is not a mail address")
+    if any(ord(c) < 32 or ord(c) == 127 for c in value):
+        raise ValueError(f"{value!r} holds a line break or control character")
     return value
+
+
+def email_message(event: Event, from_address: str, to_addresses: list[str]) -> EmailMessage:
+    """Return a mail with a plain-text part and an HTML alternative.
+
+    A header cannot hold a line break, so the title's are folded into
+    spaces in the subject; the body keeps them.
+    """
+    message = EmailMessage()
+    message["Subject"] = f"[{LABELS[event.level]}] {one_line(event.title)}"
+    message["From"] = from_address
+    message["To"] = ", ".join(to_addresses)
+    message["Date"] = event.timestamp
+    # The sender's domain, not the host's name: looking that up can stall.
+    message["Message-ID"] = make_msgid(domain=parseaddr(from_address)[1].rpartition("@")[2])
+    message["X-Event-Kind"] = one_line(event.kind)
+    message.set_content(plain_text(event))
+    message.add_alternative(
+        f"<!DOCTYPE html>\n<html><body>\n{html_text(event)}\n</body></html>\n", subtype="html"
+    )
+    return message
 
 
 class EmailConfigForm(ServiceConfigForm):

@@ -19,7 +19,7 @@ from desktop_integrations.delivery import (
     ServiceConfigForm,
     ServiceIntegration,
 )
-from desktop_integrations.delivery.payloads import event_document
+from desktop_integrations.delivery.formatting import event_document
 from desktop_integrations.events import Event
 
 # Deliveries run on several workers: one line must never interleave with another.

@@ -1,7 +1,8 @@
 """The Mattermost integration: posts every event to a channel through an incoming webhook.
 
 Mattermost reads Slack's incoming-webhook messages, so this builds on the Slack
-integration and changes only what a Mattermost user reads.
+integration and changes only what a Mattermost user reads, and the escaping:
+Mattermost renders Markdown where Slack reads mrkdwn.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from pydantic import Field, HttpUrl
 
 from desktop_integrations import Extension, IntegrationHook, __version__
 from desktop_integrations.delivery import service_fieldsets
+from desktop_integrations.delivery.formatting import escape_markdown
 from desktop_integrations.plugins.slack import SlackConfigForm, SlackIntegration
 
 
@@ -45,6 +47,10 @@ class MattermostIntegration(SlackIntegration):
     description = "Posts events to a Mattermost channel."
     config_form_cls = MattermostConfigForm
     icon_name = "mattermost"
+
+    def escape(self, text: str) -> str:
+        """Return event text made literal in Mattermost's Markdown."""
+        return escape_markdown(text)
 
 
 class MattermostExtension(Extension):

@@ -15,8 +15,55 @@ from desktop_integrations.delivery import (
     ServiceIntegration,
     service_fieldsets,
 )
-from desktop_integrations.delivery.payloads import teams_payload
+from desktop_integrations.delivery.formatting import LABELS, escape_markdown
 from desktop_integrations.events import Event
+
+# Adaptive Card text colours by level.
+_CARD_COLORS = {"info": "Accent", "success": "Good", "warning": "Warning", "error": "Attention"}
+
+
+def teams_payload(event: Event) -> dict[str, Any]:
+    """Return a Microsoft Teams message holding an Adaptive Card.
+
+    Adaptive Cards work with both Teams workflow webhooks and the older
+    connector webhooks, which is why they are used rather than MessageCards.
+    Teams reads a card's texts as Markdown, so the event's are escaped.
+    """
+    esc = escape_markdown
+    body: list[dict[str, Any]] = [
+        {
+            "type": "TextBlock",
+            "text": esc(event.title),
+            "weight": "Bolder",
+            "size": "Medium",
+            "color": _CARD_COLORS[event.level],
+            "wrap": True,
+        },
+    ]
+    if event.body:
+        body.append({"type": "TextBlock", "text": esc(event.body), "wrap": True})
+    facts = [{"title": esc(name), "value": esc(value)} for name, value in event.fields.items()]
+    facts.append({"title": "Level", "value": LABELS[event.level]})
+    body.append({"type": "FactSet", "facts": facts})
+    card: dict[str, Any] = {
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+        "type": "AdaptiveCard",
+        "version": "1.4",
+        "body": body,
+    }
+    if event.url:
+        card["actions"] = [{"type": "Action.OpenUrl", "title": "Open", "url": event.url}]
+    return {
+        "type": "message",
+        "summary": event.title,
+        "attachments": [
+            {
+                "contentType": "application/vnd.microsoft.card.adaptive",
+                "contentUrl": None,
+                "content": card,
+            },
+        ],
+    }
 
 
 class TeamsConfigForm(ServiceConfigForm):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from pydantic import Field, HttpUrl
@@ -15,8 +15,57 @@ from desktop_integrations.delivery import (
     ServiceIntegration,
     service_fieldsets,
 )
-from desktop_integrations.delivery.payloads import slack_payload
+from desktop_integrations.delivery.formatting import COLORS, LABELS, escape_mrkdwn, truncate
 from desktop_integrations.events import Event
+
+#: The most characters of a footer, as Slack (and slack_sdk's models) allow.
+FOOTER_LIMIT = 300
+#: The most characters of a message's text; Slack cuts longer ones.
+TEXT_LIMIT = 40_000
+# Slack shows a field beside the next one when its value is at most this long.
+_SHORT_FIELD = 40
+
+
+def slack_payload(
+    event: Event,
+    channel: str = "",
+    username: str = "",
+    escape: Callable[[str], str] = escape_mrkdwn,
+) -> dict[str, Any]:
+    """Return an incoming-webhook payload: text plus an attachment.
+
+    Args:
+        event: The event.
+        channel: The channel to post to instead of the webhook's own.
+        username: The name to post under.
+        escape: Makes event text literal in the service's markup.
+    """
+    title = escape(event.title)
+    summary = truncate(f"{LABELS[event.level]}: {title}", TEXT_LIMIT)
+    attachment: dict[str, Any] = {
+        "fallback": summary,
+        "color": COLORS[event.level],
+        "title": truncate(title, TEXT_LIMIT),
+        "text": truncate(escape(event.body), TEXT_LIMIT),
+        "fields": [
+            {
+                "title": escape(name),
+                "value": escape(value),
+                "short": len(value) <= _SHORT_FIELD,
+            }
+            for name, value in event.fields.items()
+        ],
+        "footer": truncate(escape(event.kind), FOOTER_LIMIT),
+        "ts": int(event.timestamp.timestamp()),
+    }
+    if event.url:
+        attachment["title_link"] = event.url
+    payload: dict[str, Any] = {"text": summary, "attachments": [attachment]}
+    if channel:
+        payload["channel"] = channel
+    if username:
+        payload["username"] = username
+    return payload
 
 
 class SlackConfigForm(ServiceConfigForm):
@@ -57,9 +106,15 @@ class SlackIntegration(ServiceIntegration):
     config_form_cls = SlackConfigForm
     icon_name = "slack"
 
+    def escape(self, text: str) -> str:
+        """Return event text made literal in the service's markup (Slack's mrkdwn)."""
+        return escape_mrkdwn(text)
+
     def send(self, settings: Mapping[str, Any], event: Event, pool: DeliveryPool) -> Outcome:
         """POST the incoming-webhook message."""
-        payload = slack_payload(event, settings["channel"].strip(), settings["username"].strip())
+        payload = slack_payload(
+            event, settings["channel"].strip(), settings["username"].strip(), self.escape
+        )
         return pool.http.post_json(str(settings["webhook_url"]), payload)
 
 

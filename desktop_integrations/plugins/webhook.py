@@ -19,8 +19,8 @@ from desktop_integrations.delivery import (
     ServiceIntegration,
     service_fieldsets,
 )
+from desktop_integrations.delivery.formatting import event_document
 from desktop_integrations.delivery.http import JSON_HEADERS, to_json_bytes
-from desktop_integrations.delivery.payloads import event_document
 from desktop_integrations.events import Event
 
 #: The header carrying the body's HMAC-SHA256 signature, as GitHub names it.

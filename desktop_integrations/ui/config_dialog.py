@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from desktop_integrations.config import IntegrationConfig
 from desktop_integrations.errors import ConfigConflictError, IntegrationError
 from desktop_integrations.fields import UIField, ui_fields
-from desktop_integrations.forms import BASIC_FIELDS, NON_FIELD_ERRORS, BoundConfigForm, to_setting
+from desktop_integrations.forms import BASIC_FIELDS, NON_FIELD_ERRORS, BoundConfigForm
 from desktop_integrations.integration import Integration
 from desktop_integrations.ui.banner import Banner
 from desktop_integrations.ui.deliveries_view import install_delivery_ui
@@ -40,15 +40,6 @@ _GEOMETRY_KEY = "ConfigDialog/geometry"
 # Every dialog of an integration that sends events gets Send Test Event and
 # Recent Deliveries.
 install_delivery_ui()
-
-
-def _stored_form(value: Any) -> Any:
-    """Return a value as it is stored (JSON-compatible), the form widgets accept."""
-    try:
-        return to_setting(value)
-    except Exception:
-        # Not JSON-compatible (an odd default): the widget gets it as it is.
-        return value
 
 
 class ConfigDialog(QDialog):
@@ -186,16 +177,15 @@ class ConfigDialog(QDialog):
         cleaned = form.cleaned_data
         config = self._config.copy() if self._config else self.integration.create_config()
         config.name, config.enabled = cleaned["name"], cleaned["enabled"]
-        for name, value in cleaned.items():
-            if name not in BASIC_FIELDS:
-                config.set(name, to_setting(value))
+        for name, value in form.settings_data().items():
+            config.set(name, value)
         return config
 
     def _load(self, form: BoundConfigForm) -> None:
         """Show ``form``'s initial values, and the errors of stored values that no longer fit."""
-        for name, value in form.initial.items():
+        for name, value in form.widget_values().items():
             if name in self._rows:
-                self._rows[name].widget.set_value(_stored_form(value))
+                self._rows[name].widget.set_value(value)
         self._baseline = self.data()
         self.setWindowTitle(
             f"{self._config.name} ({self.integration.name})"
@@ -212,10 +202,10 @@ class ConfigDialog(QDialog):
 
     def restore_defaults(self) -> None:
         """Put every setting back to its default; the name and enabled flag stay."""
-        defaults = self.integration.build_config_form(None).initial
+        defaults = self.integration.build_config_form(None).widget_values()
         for name, row in self._rows.items():
             if name not in BASIC_FIELDS and name in defaults:
-                row.widget.set_value(_stored_form(defaults[name]))
+                row.widget.set_value(defaults[name])
         self._update_buttons()
 
     # Validation and saving -------------------------------------------------

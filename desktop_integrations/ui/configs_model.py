@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import bisect
-import logging
-from operator import itemgetter
-from typing import Any, Final
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -13,6 +14,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QIcon, QPalette
@@ -22,9 +24,19 @@ from desktop_integrations.config import IntegrationConfig
 from desktop_integrations.errors import IntegrationError
 from desktop_integrations.manager import IntegrationManager
 from desktop_integrations.signals import config_deleted, config_saved
+from desktop_integrations.ui.config_rows import (
+    ROW_ENABLED,
+    ROW_FOLDED,
+    ROW_ID,
+    ROW_INTEGRATION,
+    ROW_NAME,
+    IntegrationKey,
+    Row,
+    check_config,
+    row_of,
+    sort_rows,
+)
 from desktop_integrations.ui.icons import fallback_icon, integration_icon
-
-logger = logging.getLogger(__name__)
 
 Index = QModelIndex | QPersistentModelIndex
 ROLE = Qt.ItemDataRole
@@ -36,36 +48,10 @@ ProblemsRole = ROLE.UserRole + 2
 NAME, INTEGRATION, STATUS = range(3)
 HEADERS = ("Name", "Integration", "Status")
 LOADING = "Loading…"
-
-#: A row: (id, integration ID, name, enabled, casefolded name). Plain tuples,
-#: straight from one query, so that 100,000 rows cost no object of our own each.
-Row = tuple[int, str, str, int, str]
-_ID: Final = 0
-_INTEGRATION: Final = 1
-_NAME: Final = 2
-_ENABLED: Final = 3
-_FOLDED: Final = 4
-
-
-def _check(config: IntegrationConfig) -> list[str]:
-    integration = config.manager.find_integration(config.integration_id)
-    if integration is None:
-        return []
-    # Imported here: validating needs the forms, which the first paint does not.
-    from desktop_integrations.forms import BoundConfigForm
-
-    try:
-        form = BoundConfigForm(integration, config)
-        errors = form.errors
-    except Exception as e:
-        logger.exception("Checking %r failed", config)
-        return [f"The stored settings could not be checked: {e}"]
-    fields = integration.config_form_cls.model_fields
-    messages = [
-        f"{fields[name].title or name if name in fields else 'Settings'}: {' '.join(msgs)}"
-        for name, msgs in errors.items()
-    ]
-    return list(config.problems) + messages
+#: Up to this many changes in one burst are applied row by row; more, in one reset.
+ROW_BY_ROW = 32
+#: How long changes from other threads are gathered before the list shows them (ms).
+GATHER_MS = 25
 
 
 class ConfigsModel(QAbstractTableModel):
@@ -86,8 +72,7 @@ class ConfigsModel(QAbstractTableModel):
 
     #: Emitted with a message when toggling a configuration failed.
     errorOccurred = Signal(str)
-    _configSaved = Signal(object)
-    _configDeleted = Signal(object)
+    _changesWaiting = Signal()
 
     def __init__(self, manager: IntegrationManager, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -95,14 +80,25 @@ class ConfigsModel(QAbstractTableModel):
         self.loading = False
         self._rows: list[Row] = []
         self._shown: list[Row] = []
+        self._by_id: dict[int, Row] = {}
         self._filter = ""
-        self._keys: dict[str, tuple[str, str]] = {}
+        self._keys: dict[str, IntegrationKey] = {}
         self._icons: dict[str, QIcon] = {}
         self._problems: dict[int, list[str]] = {}
-        # blinker may call from any thread; Qt signals bring the change to the
-        # model's thread.
-        self._configSaved.connect(self.upsert)
-        self._configDeleted.connect(self.remove)
+        # Saves and deletes arrive from any thread; they wait here (ID -> new
+        # row, None: deleted) until the model's thread applies them in one go.
+        # A deleted configuration has lost its ID: it waits in _deleted, and
+        # the None key says that there is one.
+        self._pending: dict[int | None, Row | None] = {}
+        self._deleted: list[IntegrationConfig] = []
+        self._lock = threading.Lock()
+        self._thread = threading.get_ident()
+        self._batching = 0
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(GATHER_MS)
+        self._timer.timeout.connect(self.apply_pending)
+        self._changesWaiting.connect(self._timer.start)
         config_saved.connect(self._on_saved, sender=manager)
         config_deleted.connect(self._on_deleted, sender=manager)
         self.reload()
@@ -111,12 +107,37 @@ class ConfigsModel(QAbstractTableModel):
         """Stop following the core's signals."""
         config_saved.disconnect(self._on_saved, sender=self.manager)
         config_deleted.disconnect(self._on_deleted, sender=self.manager)
+        self._timer.stop()
 
     def _on_saved(self, _sender: Any, config: IntegrationConfig, **_kwargs: Any) -> None:
-        self._configSaved.emit(config)
+        if config.id is not None:
+            self._note(config.id, row_of(config))
 
     def _on_deleted(self, _sender: Any, config: IntegrationConfig, **_kwargs: Any) -> None:
-        self._configDeleted.emit(config)
+        with self._lock:
+            self._deleted.append(config)
+        self._note(None, None)
+
+    def _note(self, config_id: int | None, row: Row | None) -> None:
+        with self._lock:
+            first = not self._pending
+            self._pending[config_id] = row
+        if threading.get_ident() == self._thread:
+            if not self._batching:
+                self.apply_pending()
+        elif first:
+            self._changesWaiting.emit()  # queued: starts the timer in the model's thread
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Gather the saves and deletes made inside the block; show them all at its end."""
+        self._batching += 1
+        try:
+            yield
+        finally:
+            self._batching -= 1
+            if not self._batching:
+                self.apply_pending()
 
     # Rows ----------------------------------------------------------------
 
@@ -127,7 +148,7 @@ class ConfigsModel(QAbstractTableModel):
         # An unavailable integration is known only by its ID; Status says it is missing.
         return LOADING if self.loading else integration_id
 
-    def _integration_key(self, integration_id: str) -> tuple[str, str]:
+    def _integration_key(self, integration_id: str) -> IntegrationKey:
         key = self._keys.get(integration_id)
         if key is None:
             integration = self.manager.find_integration(integration_id)
@@ -135,11 +156,16 @@ class ConfigsModel(QAbstractTableModel):
             key = self._keys[integration_id] = (name.casefold(), integration_id)
         return key
 
-    def _sort_key(self, row: Row) -> tuple[tuple[str, str], str, int]:
-        return (self._integration_key(row[_INTEGRATION]), row[_FOLDED], row[_ID])
+    def _sort_key(self, row: Row) -> tuple[IntegrationKey, str, int]:
+        return (self._integration_key(row[ROW_INTEGRATION]), row[ROW_FOLDED], row[ROW_ID])
 
     def reload(self) -> None:
-        """Read every configuration from the database again."""
+        """Read every configuration from the database again.
+
+        Views keep their selection: see :class:`~desktop_integrations.ui.configs_pane.ConfigsPane`.
+        """
+        with self._lock:
+            self._pending.clear()
         self.beginResetModel()
         self._icons.clear()
         self._keys.clear()
@@ -148,29 +174,13 @@ class ConfigsModel(QAbstractTableModel):
             (id_, integration_id, name, enabled, name.casefold())
             for id_, integration_id, name, enabled in self.manager.store.config_summaries()
         ]
-        self._rows = self._sorted(rows)
-        self._shown = self._matching(self._rows)
+        self._set_rows(sort_rows(rows, self._integration_key))
         self.endResetModel()
 
-    def _sorted(self, rows: list[Row]) -> list[Row]:
-        """Return ``rows`` by integration name, then name, then ID, sorting only in C."""
-        # Stable sorts keyed by itemgetter: by name (ties keep the query's ID
-        # order), then by integration ID, which leaves one run per integration.
-        rows.sort(key=itemgetter(_FOLDED))
-        rows.sort(key=itemgetter(_INTEGRATION))
-        runs = []
-        start = 0
-        while start < len(rows):
-            integration_id = rows[start][_INTEGRATION]
-            end = bisect.bisect_right(rows, integration_id, start, key=itemgetter(_INTEGRATION))
-            runs.append((self._integration_key(integration_id), start, end))
-            start = end
-        # The runs, a few, are put in order of their integrations' names.
-        runs.sort()
-        ordered: list[Row] = []
-        for _, start, end in runs:
-            ordered += rows[start:end]
-        return ordered
+    def _set_rows(self, rows: list[Row]) -> None:
+        self._rows = rows
+        self._by_id = {row[ROW_ID]: row for row in rows}
+        self._shown = self._matching(rows)
 
     def set_loading(self, loading: bool) -> None:
         """Say whether plugins are still loading: rows then say so instead of "Unavailable".
@@ -206,24 +216,28 @@ class ConfigsModel(QAbstractTableModel):
             and text in self._integration_name(integration_id).casefold()
         }
         if not named:
-            return [row for row in rows if text in row[_FOLDED]]
-        return [row for row in rows if text in row[_FOLDED] or row[_INTEGRATION] in named]
+            return [row for row in rows if text in row[ROW_FOLDED]]
+        return [row for row in rows if text in row[ROW_FOLDED] or row[ROW_INTEGRATION] in named]
 
     def total_count(self) -> int:
         """Return the number of configurations, filtered out or not."""
         return len(self._rows)
 
+    def has_config(self, config_id: int) -> bool:
+        """Return whether the configuration with this ID is listed (shown or filtered out)."""
+        return config_id in self._by_id
+
     def config_id_at(self, row: int) -> int:
         """Return the database ID of the configuration shown in ``row``."""
-        return self._shown[row][_ID]
+        return self._shown[row][ROW_ID]
 
     def integration_id_at(self, row: int) -> str:
         """Return the integration ID of the configuration shown in ``row``."""
-        return self._shown[row][_INTEGRATION]
+        return self._shown[row][ROW_INTEGRATION]
 
     def config_at(self, row: int) -> IntegrationConfig | None:
         """Return the manager's configuration shown in ``row`` (None if it is gone)."""
-        return self.manager.get_config(self._shown[row][_ID])
+        return self.manager.get_config(self._shown[row][ROW_ID])
 
     def row_of(self, config: IntegrationConfig) -> int:
         """Return the row showing ``config`` (matched by ID), or -1."""
@@ -231,35 +245,94 @@ class ConfigsModel(QAbstractTableModel):
 
     def row_of_id(self, config_id: int) -> int:
         """Return the row showing the configuration with this database ID, or -1."""
-        return next((i for i, row in enumerate(self._shown) if row[_ID] == config_id), -1)
+        row = self._by_id.get(config_id)
+        return -1 if row is None else self._position(self._shown, row)
 
-    def _take(self, config_id: int) -> None:
-        position = self.row_of_id(config_id)
-        if position >= 0:
-            self.beginRemoveRows(QModelIndex(), position, position)
-            del self._shown[position]  # from the rows too while no filter is set
+    def _position(self, rows: list[Row], row: Row) -> int:
+        """Return where ``row`` is in the sorted ``rows``, or -1."""
+        position = bisect.bisect_left(rows, self._sort_key(row), key=self._sort_key)
+        return position if position < len(rows) and rows[position] is row else -1
+
+    # Changes -------------------------------------------------------------
+
+    def apply_pending(self) -> None:
+        """Show the saves and deletes that arrived since last time: few row by row, many at once."""
+        self._timer.stop()
+        with self._lock:
+            pending, self._pending = self._pending, {}
+            deleted, self._deleted = self._deleted, []
+        changes = {key: row for key, row in pending.items() if key is not None}
+        if deleted:
+            changes.update(dict.fromkeys(self._deleted_ids(deleted)))
+        if len(changes) > ROW_BY_ROW:
+            self._apply_many(changes)
+            return
+        for config_id, row in changes.items():
+            old = self._by_id.get(config_id)
+            if old is not None and row is not None and self._sort_key(old) == self._sort_key(row):
+                self._replace(old, row)
+                continue
+            if old is not None:
+                self._take(old)
+            if row is not None:
+                self._insert(row)
+
+    def _deleted_ids(self, deleted: list[IntegrationConfig]) -> set[int]:
+        """Return the IDs of listed rows that ``deleted`` were, checking the database."""
+        names = {(config.integration_id, config.name) for config in deleted}
+        candidates = [
+            row[ROW_ID] for row in self._rows if (row[ROW_INTEGRATION], row[ROW_NAME]) in names
+        ]
+        store = self.manager.store
+        if len(candidates) >= len(deleted):
+            marks = ", ".join("?" * len(candidates))
+            found = store.query(f"SELECT id FROM configs WHERE id IN ({marks})", tuple(candidates))
+        else:  # renamed in memory before it was deleted: compare every ID
+            candidates = list(self._by_id)
+            found = store.query("SELECT id FROM configs")
+        kept = {row[0] for row in found}
+        return {config_id for config_id in candidates if config_id not in kept}
+
+    def _apply_many(self, pending: dict[int, Row | None]) -> None:
+        """Apply a burst of changes in one reset; the views keep their selection."""
+        self.beginResetModel()
+        rows = [row for row in self._rows if row[ROW_ID] not in pending]
+        rows += [row for row in pending.values() if row is not None]
+        for config_id in pending:
+            self._problems.pop(config_id, None)
+        self._set_rows(sort_rows(rows, self._integration_key))
+        self.endResetModel()
+
+    def _replace(self, old: Row, row: Row) -> None:
+        """Show the new values of a row that keeps its place (its enabled flag changed)."""
+        position = self._position(self._rows, old)
+        self._rows[position] = row
+        self._by_id[row[ROW_ID]] = row
+        self._problems.pop(row[ROW_ID], None)
+        if self._shown is self._rows:
+            shown = position
+        else:
+            shown = self._position(self._shown, old)
+            if shown >= 0:
+                self._shown[shown] = row
+        if shown >= 0:
+            self.dataChanged.emit(self.index(shown, 0), self.index(shown, STATUS))
+
+    def _take(self, old: Row) -> None:
+        shown = self._position(self._shown, old)
+        if shown >= 0:
+            self.beginRemoveRows(QModelIndex(), shown, shown)
+            del self._shown[shown]  # from the rows too while no filter is set
             self.endRemoveRows()
         if self._shown is not self._rows:
-            for index, row in enumerate(self._rows):
-                if row[_ID] == config_id:
-                    del self._rows[index]
-                    break
-        self._problems.pop(config_id, None)
+            del self._rows[self._position(self._rows, old)]
+        del self._by_id[old[ROW_ID]]
+        self._problems.pop(old[ROW_ID], None)
 
-    def upsert(self, config: IntegrationConfig) -> None:
-        """Show a saved configuration: update its row, or insert it in sort order."""
-        if config.id is None:
-            return
-        self._take(config.id)
-        row: Row = (
-            config.id,
-            config.integration_id,
-            config.name,
-            int(config.enabled),
-            config.name.casefold(),
-        )
+    def _insert(self, row: Row) -> None:
         key = self._sort_key(row)
         position = bisect.bisect_left(self._rows, key, key=self._sort_key)
+        self._by_id[row[ROW_ID]] = row
         if self._shown is self._rows:
             self.beginInsertRows(QModelIndex(), position, position)
             self._rows.insert(position, row)
@@ -272,31 +345,14 @@ class ConfigsModel(QAbstractTableModel):
             self._shown.insert(position, row)
             self.endInsertRows()
 
-    def remove(self, config: IntegrationConfig) -> None:
-        """Drop the row of a deleted configuration.
-
-        A deleted configuration has lost its ID, so the rows with its
-        integration and name are checked against the database.
-        """
+    def upsert(self, config: IntegrationConfig) -> None:
+        """Show a saved configuration: update its row, or insert it in sort order."""
         if config.id is not None:
-            self._take(config.id)
-            return
-        candidates = [
-            row[_ID]
-            for row in self._rows
-            if row[_INTEGRATION] == config.integration_id and row[_NAME] == config.name
-        ]
-        store = self.manager.store
-        if candidates:
-            marks = ", ".join("?" * len(candidates))
-            found = store.query(f"SELECT id FROM configs WHERE id IN ({marks})", tuple(candidates))
-        else:  # renamed in memory before it was deleted: compare every ID
-            candidates = [row[_ID] for row in self._rows]
-            found = store.query("SELECT id FROM configs")
-        kept = {row[0] for row in found}
-        for config_id in candidates:
-            if config_id not in kept:
-                self._take(config_id)
+            self._note(config.id, row_of(config))
+
+    def remove(self, config: IntegrationConfig) -> None:
+        """Drop the row of a deleted configuration."""
+        self._on_deleted(self.manager, config)
 
     # Qt model interface --------------------------------------------------
 
@@ -317,7 +373,7 @@ class ConfigsModel(QAbstractTableModel):
         return None
 
     def _available(self, row: Row) -> bool:
-        return self.manager.is_registered(row[_INTEGRATION])
+        return self.manager.is_registered(row[ROW_INTEGRATION])
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         """Rows are selectable; the Status column of an available row is checkable."""
@@ -342,13 +398,13 @@ class ConfigsModel(QAbstractTableModel):
     def problems(self, row: int) -> list[str]:
         """Return why the stored settings of ``row`` cannot be used as they are (empty: none)."""
         shown = self._shown[row]
-        problems = self._problems.get(shown[_ID])
+        problems = self._problems.get(shown[ROW_ID])
         if problems is None:
             if not self._available(shown):
                 return []
             config = self.config_at(row)
-            problems = _check(config) if config is not None else []
-            self._problems[shown[_ID]] = problems
+            problems = check_config(config) if config is not None else []
+            self._problems[shown[ROW_ID]] = problems
         return problems
 
     def data(self, index: Index, role: int = ROLE.DisplayRole) -> Any:
@@ -357,27 +413,27 @@ class ConfigsModel(QAbstractTableModel):
         column = index.column()
         if role == ROLE.DisplayRole:
             if column == NAME:
-                return row[_NAME]
+                return row[ROW_NAME]
             if column == INTEGRATION:
-                return self._integration_name(row[_INTEGRATION])
+                return self._integration_name(row[ROW_INTEGRATION])
             if not self.loading and not self._available(row):
                 return "Unavailable"
-            return "Enabled" if row[_ENABLED] else "Disabled"
+            return "Enabled" if row[ROW_ENABLED] else "Disabled"
         return self._other_data(index.row(), row, column, role)
 
     def _other_data(self, number: int, row: Row, column: int, role: int) -> Any:
         if role == ROLE.DecorationRole:
             if column == NAME:
-                return self._icon(row[_INTEGRATION])
+                return self._icon(row[ROW_INTEGRATION])
             if column == STATUS and self.problems(number):
                 from PySide6.QtWidgets import QStyle  # its enums cost start-up time
 
                 style = QApplication.style()
                 return style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
         elif role == ROLE.CheckStateRole and column == STATUS and self._available(row):
-            return Qt.CheckState.Checked if row[_ENABLED] else Qt.CheckState.Unchecked
+            return Qt.CheckState.Checked if row[ROW_ENABLED] else Qt.CheckState.Unchecked
         elif role == ROLE.ForegroundRole and (
-            not row[_ENABLED] or (not self.loading and not self._available(row))
+            not row[ROW_ENABLED] or (not self.loading and not self._available(row))
         ):
             return QApplication.palette().color(
                 QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text
@@ -391,18 +447,18 @@ class ConfigsModel(QAbstractTableModel):
         return None
 
     def _tooltip(self, number: int, row: Row) -> str:
-        integration_name = self._integration_name(row[_INTEGRATION])
+        integration_name = self._integration_name(row[ROW_INTEGRATION])
         if not self._available(row):
             if self.loading:
-                return f"{row[_NAME]}: its integration is loading."
+                return f"{row[ROW_NAME]}: its integration is loading."
             return (
-                f"The integration {row[_INTEGRATION]!r} is not installed. "
+                f"The integration {row[ROW_INTEGRATION]!r} is not installed. "
                 "This configuration is kept and comes back with its plugin."
             )
         problems = self.problems(number)
         if problems:
             return "Its stored settings need attention:\n" + "\n".join(problems)
-        return f"{row[_NAME]} ({integration_name})"
+        return f"{row[ROW_NAME]} ({integration_name})"
 
     def setData(self, index: Index, value: Any, role: int = ROLE.EditRole) -> bool:
         """Enable or disable a configuration from its Status check box, and save it."""

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -39,16 +40,29 @@ class ConfigsPane(QWidget):
 
     #: Emitted with the number of configurations (before filtering) when it changes.
     countChanged = Signal(int)
+    #: Emitted after Space enabled or disabled the selected configuration.
+    toggled = Signal()
 
     def __init__(self, manager: IntegrationManager, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = ConfigsModel(manager, self)
+        # The selection follows the configuration, by ID, through resets (a
+        # rescan, a filter, a burst of saves) and moves (a rename). Connected
+        # before the view's selection model, which drops a removed row first.
+        self._kept_id: int | None = None
+        self._kept_column = NAME
+        self.model.modelAboutToBeReset.connect(self._keep_selection)
+        self.model.rowsAboutToBeRemoved.connect(self._keep_removed_selection)
         self.filter_edit = QLineEdit(self)
         self.filter_edit.setPlaceholderText("Filter configurations (Ctrl+F)")
         self.filter_edit.setAccessibleName("Filter configurations")
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.textChanged.connect(self._set_filter)
         self.view = self._build_view()
+        self.view.installEventFilter(self)
+        # After the view's own slots, which clear the selection on a reset.
+        self.model.modelReset.connect(self._restore_selection)
+        self.model.rowsInserted.connect(self._restore_selection)
         self.empty_label = QLabel(EMPTY_TEXT, self)
         self.empty_label.setWordWrap(True)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -95,11 +109,42 @@ class ConfigsPane(QWidget):
         header.resizeSection(STATUS, 150)
         return view
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Space on a row, whatever its column, enables or disables it (once)."""
+        if (
+            watched is self.view
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Space
+            and not event.modifiers()
+        ):
+            self.toggle_selected()
+            self.toggled.emit()
+            return True
+        return super().eventFilter(watched, event)
+
     def _set_filter(self, text: str) -> None:
-        current = self.selected_config_id()
         self.model.set_filter(text)
+
+    def _keep_selection(self) -> None:
+        current = self.selected_config_id()
         if current is not None:
-            self._select_row(self.model.row_of_id(current))
+            self._kept_id = current
+            self._kept_column = max(self.view.currentIndex().column(), NAME)
+
+    def _keep_removed_selection(self, _parent: object, first: int, last: int) -> None:
+        row = self._selected_row()
+        if first <= row <= last:
+            self._keep_selection()
+
+    def _restore_selection(self) -> None:
+        if self._kept_id is None:
+            return
+        row = self.model.row_of_id(self._kept_id)
+        if row >= 0 or not self.model.has_config(self._kept_id):
+            self._kept_id = None  # found, or deleted; a filtered-out one is kept
+        if row >= 0:
+            self._select_row(row, self._kept_column)
 
     def _update_empty_state(self) -> None:
         empty = self.model.rowCount() == 0
@@ -126,6 +171,24 @@ class ConfigsPane(QWidget):
         row = self._selected_row()
         return self.model.integration_id_at(row) if row >= 0 else None
 
+    def selected_enabled(self) -> bool | None:
+        """Return whether the selected configuration is enabled; None without a selection."""
+        row = self._selected_row()
+        if row < 0:
+            return None
+        state = self.model.index(row, STATUS).data(Qt.ItemDataRole.CheckStateRole)
+        return bool(state == Qt.CheckState.Checked)
+
+    def toggle_selected(self) -> bool:
+        """Enable or disable the selected configuration (if available); return if saved."""
+        row = self._selected_row()
+        enabled = self.selected_enabled()
+        if row < 0 or enabled is None:
+            return False
+        state = Qt.CheckState.Unchecked if enabled else Qt.CheckState.Checked
+        index = self.model.index(row, STATUS)
+        return self.model.setData(index, state.value, Qt.ItemDataRole.CheckStateRole)
+
     def selected_config(self) -> IntegrationConfig | None:
         """Return the selected configuration, or None."""
         row = self._selected_row()
@@ -135,8 +198,8 @@ class ConfigsPane(QWidget):
         """Select ``config``'s row and scroll to it (hidden by the filter: nothing happens)."""
         self._select_row(self.model.row_of(config))
 
-    def _select_row(self, row: int) -> None:
+    def _select_row(self, row: int, column: int = NAME) -> None:
         if row >= 0:
-            index = self.model.index(row, NAME)
+            index = self.model.index(row, column)
             self.view.setCurrentIndex(index)
             self.view.scrollTo(index)

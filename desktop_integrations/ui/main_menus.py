@@ -62,6 +62,12 @@ def build_actions(window: MainWindow) -> dict[str, QAction]:
             shortcut="Ctrl+D",
             tip="Copy the selected configuration",
         ),
+        "toggle_enabled": _action(
+            window,
+            "Disa&ble\tSpace",
+            window.toggle_selected_enabled,
+            tip="Enable or disable the selected configuration",
+        ),
         "delete": _action(
             window,
             "&Delete…",
@@ -103,14 +109,14 @@ def build_actions(window: MainWindow) -> dict[str, QAction]:
     actions["delete"].setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
     # The list's context menu offers what applies to the row under the pointer.
     window.configs_view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-    for key in ("edit", "duplicate", "delete"):
+    for key in ("edit", "duplicate", "toggle_enabled", "delete"):
         window.configs_view.addAction(actions[key])
     actions["plugins"].setCheckable(True)
     actions["plugins"].setEnabled(window.extension_manager is not None)
     menu_bar = window.menuBar()
     for title, names in (
         ("&File", ("new", "plugins_folder", None, "quit")),
-        ("&Edit", ("edit", "duplicate", "delete", None, "find")),
+        ("&Edit", ("edit", "duplicate", "toggle_enabled", "delete", None, "find")),
         ("&View", ("reload", "plugins")),
         ("&Help", ("about",)),
     ):

@@ -110,6 +110,8 @@ class MainWindow(QMainWindow):
         self.empty_label = self.configs_pane.empty_label
         self.configs_view.activated.connect(self._on_activated)
         self.configs_view.selectionModel().selectionChanged.connect(self._update_actions)
+        self.configs_pane.toggled.connect(self._update_actions)
+        self.configs_model.dataChanged.connect(self._update_actions)
 
     def _build_plugins(self, extension_manager: ExtensionManager) -> None:
         dock = QDockWidget("Plugins", self)
@@ -218,6 +220,10 @@ class MainWindow(QMainWindow):
         self.actions_by_name["edit"].setEnabled(usable)
         self.actions_by_name["duplicate"].setEnabled(usable)
         self.actions_by_name["delete"].setEnabled(integration_id is not None)
+        toggle = self.actions_by_name["toggle_enabled"]
+        toggle.setEnabled(usable)
+        enabled = self.configs_pane.selected_enabled()
+        toggle.setText(("Disa&ble" if enabled or enabled is None else "Ena&ble") + "\tSpace")
 
     def _show_plugin_problems(self) -> None:
         errors = self.extension_manager.get_load_errors() if self.extension_manager else {}
@@ -315,6 +321,12 @@ class MainWindow(QMainWindow):
             return None
         config, integration = selection
         return self.open_config_dialog(integration, config.copy(f"{config.name} (copy)"))
+
+    def toggle_selected_enabled(self) -> bool:
+        """Enable the selected configuration if disabled, else disable it; return if saved."""
+        saved = self.configs_pane.toggle_selected()
+        self._update_actions()
+        return saved
 
     def delete_selected(self) -> bool:
         """Delete the selected configuration after asking; return whether it was deleted."""

@@ -26,6 +26,7 @@ def services(manager: IntegrationManager) -> Iterator[IntegrationManager]:
 
 def add_logfile(manager: IntegrationManager, name: str, path: Path, **fields: Any) -> int:
     integration = manager.get_integration("builtin.logfile")
+    fields.setdefault("enabled", True)
     config = integration.create_config(name=name, settings={"path": str(path)}, **fields)
     config.save()
     assert config.id is not None
@@ -44,7 +45,9 @@ def test_a_service_that_is_down_does_not_stop_the_others(
     services: IntegrationManager, tmp_path: Path
 ) -> None:
     slack = services.get_integration("builtin.slack")
-    slack.create_config(name="Down", settings={"webhook_url": closed_port_url()}, save=True)
+    slack.create_config(
+        enabled=True, name="Down", settings={"webhook_url": closed_port_url()}, save=True
+    )
     add_logfile(services, "Audit", tmp_path / "audit.jsonl")
     deliveries = {d.config_name: d for d in emit(Event(title="Hello")).wait(30)}
     assert deliveries["Audit"].ok
@@ -57,7 +60,9 @@ def test_stored_settings_that_no_longer_validate_make_a_logged_failure(
     services: IntegrationManager,
 ) -> None:
     slack = services.get_integration("builtin.slack")
-    config = slack.create_config(name="Stale", settings={"webhook_url": "ftp://x"}, save=True)
+    config = slack.create_config(
+        enabled=True, name="Stale", settings={"webhook_url": "ftp://x"}, save=True
+    )
     [delivery] = emit(Event(title="Hello")).wait(10)
     assert delivery.status == "failed" and delivery.attempts == 0
     assert delivery.error.startswith("The settings are not valid (webhook_url: ")

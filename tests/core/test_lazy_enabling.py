@@ -44,9 +44,9 @@ def test_enabled_only_while_an_enabled_config_exists(manager: IntegrationManager
     assert not integration.enabled
     assert Counting.initialized == 0
 
-    first = integration.create_config(save=True, name="first")
+    first = integration.create_config(enabled=True, save=True, name="first")
     assert integration.enabled
-    second = integration.create_config(save=True, name="second")
+    second = integration.create_config(enabled=True, save=True, name="second")
     assert Counting.initialized == 1
 
     first.enabled = False
@@ -71,7 +71,7 @@ def test_disabled_configs_alone_do_not_enable(manager: IntegrationManager) -> No
 
 def test_enabled_at_registration_when_configs_exist(manager: IntegrationManager) -> None:
     reset()
-    manager.register_integration_class(Counting).create_config(save=True, name="on")
+    manager.register_integration_class(Counting).create_config(enabled=True, save=True, name="on")
     manager.unregister_integration_class(Counting)
     assert Counting.shut_down == 1
     again = manager.register_integration_class(Counting)
@@ -94,7 +94,7 @@ def test_enable_and_disable_signals(manager: IntegrationManager) -> None:
     integration_disabled.connect(on_disabled)
     try:
         integration = manager.register_integration_class(Counting)
-        config = integration.create_config(save=True, name="x")
+        config = integration.create_config(enabled=True, save=True, name="x")
         config.delete()
     finally:
         integration_enabled.disconnect(on_enabled)
@@ -108,7 +108,9 @@ def test_another_process_enabling_is_applied_on_check_expired(
     reset()
     integration = manager.register_integration_class(Counting)
     other = IntegrationManager(open_store(store_target))
-    config = other.register_integration_class(Counting).create_config(save=True, name="x")
+    config = other.register_integration_class(Counting).create_config(
+        enabled=True, save=True, name="x"
+    )
     if not manager.store.live:  # a live store may have applied it already
         assert not integration.enabled
     manager.check_expired()
@@ -129,7 +131,7 @@ def test_initialize_failure_is_contained(manager: IntegrationManager) -> None:
             raise RuntimeError("cannot start")
 
     integration = manager.register_integration_class(Fragile)
-    config = integration.create_config(save=True, name="x")
+    config = integration.create_config(enabled=True, save=True, name="x")
     assert config.id is not None
     assert not integration.enabled
     assert integration.hooks == set()
@@ -138,7 +140,7 @@ def test_initialize_failure_is_contained(manager: IntegrationManager) -> None:
 def test_manager_shutdown_disables_everything(manager: IntegrationManager) -> None:
     reset()
     integration = manager.register_integration_class(Counting)
-    integration.create_config(save=True, name="x")
+    integration.create_config(enabled=True, save=True, name="x")
     manager.shutdown()
     assert not integration.enabled
     assert Counting.shut_down == 1

@@ -99,7 +99,9 @@ def save_at_once(config: Any, name: str, barrier: threading.Barrier, outcomes: l
 
 
 def test_concurrent_edits_conflict(manager: IntegrationManager, pg_url: str) -> None:
-    config = manager.get_integration("test.live").create_config(save=True, name="shared")
+    config = manager.get_integration("test.live").create_config(
+        enabled=True, save=True, name="shared"
+    )
     others = [IntegrationManager(open_store(pg_url)) for _ in range(2)]
     try:
         for other in others:
@@ -203,7 +205,7 @@ def test_a_lost_server_is_retried_and_edits_are_refused_meanwhile(tmp_path: Path
     manager = IntegrationManager(store)
     try:
         live = manager.register_integration_class(Live)
-        config = live.create_config(save=True, name="before")
+        config = live.create_config(enabled=True, save=True, name="before")
         cluster.stop_server()
         assert states.get(timeout=WAIT) is False
         config.name = "while away"

@@ -109,9 +109,9 @@ def test_registering_something_else_is_refused(manager: IntegrationManager) -> N
 def test_configs_of_every_integration_enabled_and_disabled(manager: IntegrationManager) -> None:
     alpha = manager.register_integration_class(Alpha)
     beta = manager.register_integration_class(Beta)
-    a1 = alpha.create_config(save=True, name="a1")
+    a1 = alpha.create_config(enabled=True, save=True, name="a1")
     a2 = alpha.create_config(save=True, name="a2", enabled=False)
-    b1 = beta.create_config(save=True, name="b1")
+    b1 = beta.create_config(enabled=True, save=True, name="b1")
     assert manager.get_integration_configs(Alpha) == [a1, a2]
     assert manager.get_integration_configs(alpha) == [a1, a2]
     assert manager.get_integration_configs("example.beta") == [b1]
@@ -124,8 +124,8 @@ def test_configs_of_every_integration_enabled_and_disabled(manager: IntegrationM
 
 def test_filter_on_settings_and_defaults(manager: IntegrationManager) -> None:
     alpha = manager.register_integration_class(Alpha)
-    hello = alpha.create_config(save=True, name="default greeting")
-    hi = alpha.create_config(save=True, name="hi", settings={"greeting": "hi"})
+    hello = alpha.create_config(enabled=True, save=True, name="default greeting")
+    hi = alpha.create_config(enabled=True, save=True, name="hi", settings={"greeting": "hi"})
     assert alpha.get_configs(settings__greeting="hello") == [hello]
     assert alpha.get_configs(settings__greeting="hi") == [hi]
     assert alpha.get_configs(settings__greeting=["unhashable"]) == []
@@ -142,7 +142,7 @@ def test_get_configs_is_correct_right_after_saves_and_deletes(
 ) -> None:
     alpha = manager.register_integration_class(Alpha)
     assert alpha.get_configs() == []
-    config = alpha.create_config(save=True, name="one")
+    config = alpha.create_config(enabled=True, save=True, name="one")
     assert alpha.get_configs() == [config]
     config.enabled = False
     config.save()
@@ -158,7 +158,7 @@ def test_get_configs_is_cached(
     manager: IntegrationManager, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     alpha = manager.register_integration_class(Alpha)
-    alpha.create_config(save=True, name="one")
+    alpha.create_config(enabled=True, save=True, name="one")
     alpha.get_configs()
     calls: list[str] = []
     original = manager.store.load_configs
@@ -175,7 +175,7 @@ def test_get_configs_is_cached(
 
 def test_returned_lists_are_shared_and_read_only(manager: IntegrationManager) -> None:
     alpha = manager.register_integration_class(Alpha)
-    config = alpha.create_config(save=True, name="one")
+    config = alpha.create_config(enabled=True, save=True, name="one")
     configs = alpha.get_configs()
     assert configs is alpha.get_configs()
     for change in (configs.clear, lambda: configs.append(config), lambda: configs.pop()):
@@ -192,13 +192,13 @@ def test_another_process_save_is_seen_after_check_expired(
 ) -> None:
     manager = polled
     alpha = manager.register_integration_class(Alpha)
-    alpha.create_config(save=True, name="mine")
+    alpha.create_config(enabled=True, save=True, name="mine")
     assert [c.name for c in alpha.get_configs()] == ["mine"]
     assert not manager.is_expired()
 
     other = IntegrationManager(ConfigStore(db_path))
     other_alpha = other.register_integration_class(Alpha)
-    other_alpha.create_config(save=True, name="theirs")
+    other_alpha.create_config(enabled=True, save=True, name="theirs")
 
     assert [c.name for c in alpha.get_configs()] == ["mine"]
     assert manager.is_expired()
@@ -212,13 +212,13 @@ def test_another_process_save_is_seen_after_check_expired(
 def test_own_saves_do_not_expire_the_cache(manager: IntegrationManager) -> None:
     alpha = manager.register_integration_class(Alpha)
     for index in range(3):
-        alpha.create_config(save=True, name=f"c{index}")
+        alpha.create_config(enabled=True, save=True, name=f"c{index}")
     assert not manager.is_expired()
 
 
 def test_configs_of_unregistered_integrations_are_kept(manager: IntegrationManager) -> None:
     alpha = manager.register_integration_class(Alpha)
-    config = alpha.create_config(save=True, name="kept", settings={"x": 1})
+    config = alpha.create_config(enabled=True, save=True, name="kept", settings={"x": 1})
     manager.unregister_integration_class(Alpha)
     (orphan,) = manager.get_integration_configs()
     assert orphan.id == config.id
@@ -252,7 +252,7 @@ def test_save_and_delete_send_signals(manager: IntegrationManager) -> None:
     config_saved.connect(broken)
     config_deleted.connect(on_deleted)
     try:
-        config = alpha.create_config(save=True, name="s")
+        config = alpha.create_config(enabled=True, save=True, name="s")
         config.save()
         config.delete()
     finally:
@@ -269,13 +269,13 @@ def test_save_and_delete_send_signals(manager: IntegrationManager) -> None:
 def test_deleting_an_unsaved_config_is_an_error(manager: IntegrationManager) -> None:
     alpha = manager.register_integration_class(Alpha)
     with pytest.raises(Exception, match="never saved"):
-        alpha.create_config(name="draft").delete()
+        alpha.create_config(enabled=True, name="draft").delete()
 
 
 def test_create_config_refuses_unknown_fields(manager: IntegrationManager) -> None:
     alpha = manager.register_integration_class(Alpha)
     with pytest.raises(TypeError, match="colour"):
-        alpha.create_config(colour="red")
+        alpha.create_config(enabled=True, colour="red")
 
 
 def test_default_manager_is_created_on_the_default_database(tmp_path: object) -> None:
@@ -290,7 +290,7 @@ def test_get_config_reads_one_configuration_and_keeps_the_object_when_all_load(
     manager: IntegrationManager, store: ConfigStore
 ) -> None:
     beta = manager.register_integration_class(Beta)
-    saved = [beta.create_config(name=name, save=True) for name in ("one", "two")]
+    saved = [beta.create_config(enabled=True, name=name, save=True) for name in ("one", "two")]
     fresh = IntegrationManager(store)
     fresh.register_integration_class(Beta)
     single = fresh.get_config(saved[1].id or 0)

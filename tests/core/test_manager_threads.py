@@ -19,7 +19,7 @@ def test_a_save_while_another_thread_loads_is_not_lost(
     manager: IntegrationManager, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     integration = manager.register_integration_class(Busy)
-    first = integration.create_config(save=True, name="first")
+    first = integration.create_config(enabled=True, save=True, name="first")
     manager.clear_all_configs_cache()
     rows_read = threading.Event()
     saved = threading.Event()
@@ -36,7 +36,7 @@ def test_a_save_while_another_thread_loads_is_not_lost(
     reader = threading.Thread(target=integration.get_configs)
     reader.start()
     assert rows_read.wait(timeout=5)
-    second = integration.create_config(save=True, name="second")
+    second = integration.create_config(enabled=True, save=True, name="second")
     saved.set()
     reader.join()
     assert integration.get_configs() == [first, second]

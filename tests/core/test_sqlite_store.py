@@ -104,7 +104,7 @@ def test_database_that_fails_the_integrity_check_is_moved_aside(
     db_path: Path, chat: Integration, manager: IntegrationManager
 ) -> None:
     for index in range(200):
-        chat.create_config(save=True, name=f"c{index}", settings={"room": "x" * 200})
+        chat.create_config(enabled=True, save=True, name=f"c{index}", settings={"room": "x" * 200})
     manager.store.close()
     data = bytearray(db_path.read_bytes() if db_path.stat().st_size else b"")
     wal = db_path.with_name(db_path.name + "-wal")
@@ -125,7 +125,7 @@ def test_database_that_fails_the_integrity_check_is_moved_aside(
 
 def test_truncated_database_is_moved_aside(db_path: Path, chat: Integration) -> None:
     for index in range(100):
-        chat.create_config(save=True, name=f"c{index}", settings={"room": "y" * 500})
+        chat.create_config(enabled=True, save=True, name=f"c{index}", settings={"room": "y" * 500})
     chat.integration_mgr.store.close()
     data = db_path.read_bytes()
     db_path.write_bytes(data[: len(data) // 3])
@@ -149,10 +149,10 @@ def test_newer_schema_is_refused_and_left_untouched(db_path: Path) -> None:
 def test_full_database_fails_the_save_and_changes_nothing(
     chat: Integration, manager: IntegrationManager
 ) -> None:
-    kept = chat.create_config(save=True, name="kept", settings={"room": "a"})
+    kept = chat.create_config(enabled=True, save=True, name="kept", settings={"room": "a"})
     pages = manager.store.query("PRAGMA page_count")[0][0]
     manager.store.query(f"PRAGMA max_page_count = {pages}")
-    big = chat.create_config(name="big", settings={"room": "z" * 100_000})
+    big = chat.create_config(enabled=True, name="big", settings={"room": "z" * 100_000})
     with pytest.raises(StoreError, match="full"):
         big.save()
     assert big.id is None
@@ -166,7 +166,7 @@ def test_full_database_fails_the_save_and_changes_nothing(
 def test_read_only_database_opens_and_saves_fail_clearly(
     db_path: Path, chat: Integration, manager: IntegrationManager
 ) -> None:
-    chat.create_config(save=True, name="kept")
+    chat.create_config(enabled=True, save=True, name="kept")
     manager.store.close()
     db_path.chmod(0o444)
     store = ConfigStore(db_path)

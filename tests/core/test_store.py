@@ -53,7 +53,7 @@ def chat(manager: IntegrationManager) -> Integration:
 
 
 def test_reopening_keeps_everything(store_target: str, chat: Integration) -> None:
-    config = chat.create_config(save=True, name="keep", settings={"room": "ops"})
+    config = chat.create_config(enabled=True, save=True, name="keep", settings={"room": "ops"})
     manager = IntegrationManager(open_store(store_target))
     manager.register_integration_class(Chat)
     (again,) = manager.get_integration_configs(Chat)
@@ -63,7 +63,7 @@ def test_reopening_keeps_everything(store_target: str, chat: Integration) -> Non
 
 
 def test_timestamps_are_aware_and_last_updated_moves_on_every_save(chat: Integration) -> None:
-    config = chat.create_config(name="t")
+    config = chat.create_config(enabled=True, name="t")
     config.save()
     assert config.time_added is not None and config.last_updated is not None
     assert config.time_added.tzinfo is UTC
@@ -77,7 +77,7 @@ def test_timestamps_are_aware_and_last_updated_moves_on_every_save(chat: Integra
 def test_conflicting_save_is_refused_and_force_overwrites(
     chat: Integration, manager: IntegrationManager, other: IntegrationManager
 ) -> None:
-    mine = chat.create_config(save=True, name="original")
+    mine = chat.create_config(enabled=True, save=True, name="original")
     (theirs,) = other.get_integration_configs("test.chat")
     theirs.name = "theirs"
     theirs.save()
@@ -111,7 +111,7 @@ def test_secret_marked_settings_stay_encrypted_without_the_integration(
 
 
 def test_non_json_settings_fail_with_a_clear_error(chat: Integration) -> None:
-    config = chat.create_config(name="bad", settings={"when": object()})
+    config = chat.create_config(enabled=True, name="bad", settings={"when": object()})
     with pytest.raises(StoreError, match="not JSON-compatible"):
         config.save()
     assert config.id is None
@@ -122,19 +122,19 @@ def test_nested_transactions_commit_with_the_outer_one(
 ) -> None:
     store = manager.store
     with pytest.raises(RuntimeError), store.transaction("save two"):
-        chat.create_config(save=True, name="one")
-        chat.create_config(save=True, name="two")
+        chat.create_config(enabled=True, save=True, name="one")
+        chat.create_config(enabled=True, save=True, name="two")
         raise RuntimeError("the second half failed")
     assert store.query("SELECT count(*) FROM configs")[0][0] == 0
     assert manager.check_expired()
     assert chat.get_configs() == []
 
     with store.transaction("save one"):
-        chat.create_config(save=True, name="kept")
+        chat.create_config(enabled=True, save=True, name="kept")
         with pytest.raises(RuntimeError), store.transaction("save an undone one"):
-            chat.create_config(save=True, name="undone")
+            chat.create_config(enabled=True, save=True, name="undone")
             raise RuntimeError("undo this part only")
-        chat.create_config(save=True, name="also kept")
+        chat.create_config(enabled=True, save=True, name="also kept")
     names = [row[0] for row in store.query("SELECT name FROM configs")]
     assert names == ["kept", "also kept"]
 
@@ -142,7 +142,7 @@ def test_nested_transactions_commit_with_the_outer_one(
 def test_config_summaries_list_every_configuration_in_one_read(
     store: Store, manager: IntegrationManager, chat: Integration
 ) -> None:
-    first = chat.create_config(name="Ops", save=True)
+    first = chat.create_config(enabled=True, name="Ops", save=True)
     second = chat.create_config(name="Dev", enabled=False, save=True)
     manager.unregister_integration_class(Chat)  # kept, and still listed
     assert store.config_summaries() == [
@@ -199,7 +199,7 @@ def test_extension_state_is_remembered(store: Store, store_target: str) -> None:
 
 
 def test_the_delivery_log_keeps_the_newest_first(store: Store, chat: Integration) -> None:
-    config = chat.create_config(save=True, name="log")
+    config = chat.create_config(enabled=True, save=True, name="log")
     for number in range(3):
         record_delivery(
             store,
@@ -221,7 +221,9 @@ def test_lazy_enabling_follows_another_process_on_check_expired(
     chat: Integration, manager: IntegrationManager, other: IntegrationManager
 ) -> None:
     assert not chat.enabled
-    theirs = other.get_integration("test.chat").create_config(save=True, name="theirs")
+    theirs = other.get_integration("test.chat").create_config(
+        enabled=True, save=True, name="theirs"
+    )
     manager.check_expired()
     assert chat.enabled
     assert [c.name for c in chat.get_configs()] == ["theirs"]

@@ -35,7 +35,7 @@ def entry(name: str, **settings: Any) -> dict[str, Any]:
 
 def test_a_full_disk_part_way_through_stores_nothing(manager: IntegrationManager) -> None:
     notes = manager.register_integration_class(Notes)
-    notes.create_config(save=True, name="before", settings={"text": "kept"})
+    notes.create_config(enabled=True, save=True, name="before", settings={"text": "kept"})
     pages = manager.store.query("PRAGMA page_count")[0][0]
     manager.store.query(f"PRAGMA max_page_count = {pages + 30}")
     text = document(*(entry(f"big {n}", text="x" * 20_000) for n in range(20)))

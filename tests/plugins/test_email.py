@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -153,3 +154,26 @@ def test_a_server_that_is_not_there_is_retried_then_reported(email: IntegrationM
     [delivery] = emit(EVENT).wait(10)
     assert delivery.status == "failed" and delivery.attempts == 3
     assert delivery.error.startswith(f"Could not connect to 127.0.0.1:{port}: ")
+
+
+def test_each_mail_has_its_own_message_id(email: IntegrationManager) -> None:
+    with smtp_server() as (port, recorder):
+        configure(email, port)
+        emit(EVENT).wait(10)
+        emit(EVENT).wait(10)
+    ids = [str(message["Message-ID"]) for _, _, message in recorder.messages]
+    assert len(set(ids)) == 2
+    assert all(re.fullmatch(r"<[^<>@\s]+@example\.com>", value) for value in ids)
+
+
+def test_a_title_with_line_breaks_is_folded_into_one_subject_line(
+    email: IntegrationManager,
+) -> None:
+    with smtp_server() as (port, recorder):
+        configure(email, port)
+        [delivery] = emit(Event(kind="a\nb", title="Build\r\nfailed\n on main")).wait(10)
+    assert delivery.ok, delivery.error
+    [(_, _, message)] = recorder.messages
+    assert str(message["Subject"]) == "[Info] Build failed on main"
+    assert str(message["X-Event-Kind"]) == "a b"
+    assert "Build\r\nfailed\r\n on main" in message.get_body(("plain",)).get_content()

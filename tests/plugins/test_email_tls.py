@@ -149,3 +149,45 @@ def test_a_certificate_that_is_not_trusted_is_refused(
     assert "TLS with 127.0.0.1" in delivery.error
     assert "CERTIFICATE_VERIFY_FAILED" in delivery.error
     assert recorder.messages == []
+
+
+@pytest.mark.usefixtures("trusted_ca")
+@pytest.mark.parametrize("mechanism", ["PLAIN", "LOGIN"])
+def test_a_password_beyond_ascii_logs_in_as_utf8(
+    email: IntegrationManager, server_context: tuple[ssl.SSLContext, Path], mechanism: str
+) -> None:
+    logins: list[tuple[str, bytes, bytes]] = []
+
+    def authenticator(server: Any, session: Any, envelope: Any, used: str, data: Any) -> Any:
+        logins.append((used, data.login, data.password))
+        return AuthResult(success=data.password == "pässwörd€".encode())
+
+    other = {"PLAIN": "LOGIN", "LOGIN": "PLAIN"}[mechanism]
+    with smtp_server(
+        tls_context=server_context[0],
+        require_starttls=True,
+        authenticator=authenticator,
+        auth_exclude_mechanism=[other],
+    ) as (port, recorder):
+        configure(email, port, "starttls", username="zoë", password="pässwörd€")
+        [delivery] = emit(EVENT).wait(10)
+    assert delivery.ok, delivery.error
+    assert logins == [(mechanism, "zoë".encode(), "pässwörd€".encode())]
+    assert len(recorder.messages) == 1
+
+
+@pytest.mark.usefixtures("trusted_ca")
+def test_a_password_beyond_ascii_without_a_utf8_mechanism_fails_with_a_message(
+    email: IntegrationManager, server_context: tuple[ssl.SSLContext, Path]
+) -> None:
+    with smtp_server(
+        tls_context=server_context[0],
+        require_starttls=True,
+        authenticator=lambda *args: AuthResult(success=True),
+        auth_exclude_mechanism=["PLAIN", "LOGIN"],
+    ) as (port, recorder):
+        configure(email, port, "starttls", username="ci", password="pässwörd")
+        [delivery] = emit(EVENT).wait(10)
+    assert not delivery.ok
+    assert "beyond ASCII" in delivery.error and "pässwörd" not in delivery.error
+    assert recorder.messages == []

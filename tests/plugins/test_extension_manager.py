@@ -360,7 +360,9 @@ def test_disable_and_enable_persist_across_a_restart(
     write_plugin(plugins, "alpha.py", good("Alpha"))
     first = ExtensionManager(manager, [plugins])
     first.load()
-    config = manager.get_integration("alpha.AlphaIntegration").create_config(name="Ops", save=True)
+    config = manager.get_integration("alpha.AlphaIntegration").create_config(
+        enabled=True, name="Ops", save=True
+    )
     first.disable_extension("alpha.AlphaExtension")
     assert not manager.is_registered("alpha.AlphaIntegration")
     assert first.get_extension("alpha.AlphaExtension").instance is None
@@ -447,7 +449,9 @@ def test_rescan_picks_up_added_changed_and_removed_plugins(
 
     write_plugin(plugins, "watched.py", plugin.format(log=str(log), title="One"))
     assert extensions.rescan() is True
-    config = manager.get_integration("watched.Watched").create_config(name="Kept", save=True)
+    config = manager.get_integration("watched.Watched").create_config(
+        enabled=True, name="Kept", save=True
+    )
 
     write_plugin(plugins, "watched.py", plugin.format(log=str(log), title="Two"))
     assert extensions.rescan() is True

@@ -55,7 +55,9 @@ def test_each_event_is_appended_as_one_json_line(
 ) -> None:
     path = tmp_path / "logs" / "events.jsonl"
     integration = logfile.get_integration("builtin.logfile")
-    config = integration.create_config(name="Audit", settings={"path": str(path)}, save=True)
+    config = integration.create_config(
+        enabled=True, name="Audit", settings={"path": str(path)}, save=True
+    )
     first = emit(EVENT).wait(10)
     emit(Event(title="Deployed", level="success")).wait(10)
     lines = [json.loads(line) for line in path.read_text().splitlines()]
@@ -81,7 +83,10 @@ def test_conditions_that_do_not_match_write_nothing(
     conditions = {"mode": "all", "rules": [{"choice": "level", "operator": "is", "value": "error"}]}
     integration = logfile.get_integration("builtin.logfile")
     config = integration.create_config(
-        name="Errors", settings={"path": str(path), "conditions": conditions}, save=True
+        enabled=True,
+        name="Errors",
+        settings={"path": str(path), "conditions": conditions},
+        save=True,
     )
     assert emit(Event(title="All good", level="success")).wait(10) == []
     assert not path.exists()
@@ -97,7 +102,7 @@ def test_an_unwritable_file_is_a_failed_delivery_with_the_reason(
     blocker.write_text("")
     integration = logfile.get_integration("builtin.logfile")
     config = integration.create_config(
-        name="Broken", settings={"path": str(blocker / "events.jsonl")}, save=True
+        enabled=True, name="Broken", settings={"path": str(blocker / "events.jsonl")}, save=True
     )
     [delivery] = emit(EVENT).wait(10)
     assert delivery.status == "failed"

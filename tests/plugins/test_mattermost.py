@@ -7,9 +7,10 @@ from collections.abc import Iterator
 import pytest
 
 from desktop_integrations import IntegrationManager
-from desktop_integrations.delivery.payloads import slack_payload
+from desktop_integrations.delivery.formatting import escape_markdown
 from desktop_integrations.events import Event, emit
 from desktop_integrations.plugins.mattermost import MattermostExtension
+from desktop_integrations.plugins.slack import slack_payload
 from tests.servers import RecordingServer, installed, recording_server
 
 
@@ -35,7 +36,7 @@ def test_an_event_is_posted_in_the_slack_compatible_format(
         "channel": "town-square",
         "username": "ci-bot",
     }
-    integration.create_config(name="Team", settings=settings, save=True)
+    integration.create_config(enabled=True, name="Team", settings=settings, save=True)
     event = Event(
         kind="deploy.done",
         title="Deployed",
@@ -48,7 +49,21 @@ def test_an_event_is_posted_in_the_slack_compatible_format(
     [request] = server.requests
     assert request.path == "/hooks/xyz"
     payload = request.json()
-    assert payload == slack_payload(event, "town-square", "ci-bot")
+    assert payload == slack_payload(event, "town-square", "ci-bot", escape_markdown)
     assert payload["channel"] == "town-square" and payload["username"] == "ci-bot"
     assert payload["attachments"][0]["title_link"] == "https://example.com/v2.1"
     assert delivery.ok
+
+
+def test_event_text_is_escaped_for_mattermosts_markdown(
+    mattermost: IntegrationManager, server: RecordingServer
+) -> None:
+    integration = mattermost.get_integration("builtin.mattermost")
+    integration.create_config(
+        enabled=True, name="Team", settings={"webhook_url": server.url}, save=True
+    )
+    event = Event(title="[Reset password](https://evil.example/) & <b>", body="**now**")
+    emit(event).wait(10)
+    payload = server.requests[0].json()
+    assert payload["text"] == r"Info: \[Reset password\](https://evil.example/) & \<b\>"
+    assert payload["attachments"][0]["text"] == r"\*\*now\*\*"

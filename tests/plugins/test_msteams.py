@@ -8,7 +8,7 @@ import pytest
 
 from desktop_integrations import IntegrationManager
 from desktop_integrations.events import Event, emit
-from desktop_integrations.plugins.msteams import TeamsExtension
+from desktop_integrations.plugins.msteams import TeamsExtension, teams_payload
 from tests.servers import RecordingServer, installed, recording_server
 
 
@@ -29,7 +29,9 @@ def test_an_event_is_posted_as_an_adaptive_card(
 ) -> None:
     integration = teams.get_integration("builtin.msteams")
     assert integration.name == "Microsoft Teams"
-    integration.create_config(name="Team", settings={"webhook_url": server.url + "/wf"}, save=True)
+    integration.create_config(
+        enabled=True, name="Team", settings={"webhook_url": server.url + "/wf"}, save=True
+    )
     event = Event(
         title="Build failed",
         body="3 tests failed",
@@ -79,3 +81,16 @@ def test_an_event_is_posted_as_an_adaptive_card(
         ],
     }
     assert delivery.ok
+
+
+def test_event_text_is_escaped_so_teams_shows_it_as_typed() -> None:
+    event = Event(
+        title="[Reset password](https://evil.example/)",
+        body="**urgent** _now_ `code` # heading",
+        fields={"[a](b)": "<b>x</b>"},
+    )
+    card = teams_payload(event)["attachments"][0]["content"]
+    title, body, facts = card["body"]
+    assert title["text"] == r"\[Reset password\](https://evil.example/)"
+    assert body["text"] == r"\*\*urgent\*\* \_now\_ \`code\` \# heading"
+    assert facts["facts"][0] == {"title": r"\[a\](b)", "value": r"\<b\>x\</b\>"}

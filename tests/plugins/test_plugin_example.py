@@ -111,7 +111,7 @@ def test_the_example_posts_events_to_its_endpoint(
     extensions.rescan()
     integration = manager.get_integration("myplugin.MyIntegration")
     integration.create_config(
-        name="Local", settings={"endpoint_url": url, "client_id": "c-1"}, save=True
+        enabled=True, name="Local", settings={"endpoint_url": url, "client_id": "c-1"}, save=True
     )
 
     emit(Event(title="Build failed", body="3 tests failed", level="error")).wait(timeout=30)

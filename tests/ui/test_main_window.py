@@ -109,7 +109,7 @@ def test_filter_box_narrows_the_list(
 def test_toggling_enabled_in_place_persists(
     qtbot: QtBot, manager: IntegrationManager, chat: Integration, store: ConfigStore
 ) -> None:
-    chat.create_config(name="Ops", settings=chat_settings(), save=True)
+    chat.create_config(enabled=True, name="Ops", settings=chat_settings(), save=True)
     window = make_window(qtbot, manager)
     index = window.configs_view.model().index(0, STATUS)
     assert window.configs_view.model().setData(
@@ -275,7 +275,7 @@ def test_about_names_the_folders(
 def test_toggle_that_cannot_be_saved_is_reported_and_undone(
     qtbot: QtBot, manager: IntegrationManager, chat: Integration, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    chat.create_config(name="Ops", settings=chat_settings(), save=True)
+    chat.create_config(enabled=True, name="Ops", settings=chat_settings(), save=True)
     window = make_window(qtbot, manager)
 
     def fail(*args: object, **kwargs: object) -> int:
@@ -295,7 +295,7 @@ def test_toggle_that_cannot_be_saved_is_reported_and_undone(
 def test_enter_on_a_configuration_opens_its_dialog(
     qtbot: QtBot, manager: IntegrationManager, chat: Integration
 ) -> None:
-    chat.create_config(name="Ops", settings=chat_settings(), save=True)
+    chat.create_config(enabled=True, name="Ops", settings=chat_settings(), save=True)
     window = make_window(qtbot, manager)
     window.show()
     select(window, "Ops")
