@@ -23,6 +23,7 @@ from desktop_integrations.signals import (
 
 if TYPE_CHECKING:
     from desktop_integrations.config import ConfigList, IntegrationConfig
+    from desktop_integrations.icon_tile import LetterTile
     from desktop_integrations.manager import IntegrationManager
 
 logger = logging.getLogger(__name__)
@@ -45,6 +46,8 @@ class Integration:
         default_settings: Default values for configuration settings.
         config_form_cls: The :class:`IntegrationConfigForm` subclass that
             declares the configuration form.
+        keywords: More words that find it in the app's search (URL schemes,
+            other names of the service).
         settings_version: The version of the settings' layout. Raise it when
             the form changes incompatibly, and convert older settings in
             :meth:`migrate_settings`.
@@ -58,6 +61,7 @@ class Integration:
     description: ClassVar[str] = ""
     default_settings: ClassVar[Mapping[str, Any]] = {}
     config_form_cls: ClassVar[type[IntegrationConfigForm]] = IntegrationConfigForm
+    keywords: ClassVar[tuple[str, ...]] = ()
     settings_version: ClassVar[int] = 1
 
     def __init__(self, integration_mgr: IntegrationManager) -> None:
@@ -75,6 +79,14 @@ class Integration:
     def icon_static_urls(self) -> Mapping[str, str]:
         """Icon file paths by resolution, ``{"1x": path, "2x": path}``."""
         return {}
+
+    @property
+    def icon_tile(self) -> LetterTile | None:
+        """A generated icon to show when :attr:`icon_static_urls` is empty, or None.
+
+        None (the default) makes a missing icon a logged warning.
+        """
+        return None
 
     @property
     def secret_fields(self) -> frozenset[str]:

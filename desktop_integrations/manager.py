@@ -35,11 +35,27 @@ def _describe(cls: type) -> str:
     return f"{cls.__module__}.{cls.__qualname__}"
 
 
+def check_config_form(cls: type, form_cls: Any) -> None:
+    """Raise IntegrationRegistrationError if ``form_cls`` is not a valid form of ``cls``."""
+    from desktop_integrations.forms import IntegrationConfigForm, get_fieldsets
+
+    where = f"Cannot register {_describe(cls)}"
+    if not isinstance(form_cls, type) or not issubclass(form_cls, IntegrationConfigForm):
+        raise IntegrationRegistrationError(
+            f"{where}: 'config_form_cls' must be an IntegrationConfigForm subclass, "
+            f"not {form_cls!r}"
+        )
+    try:
+        get_fieldsets(form_cls)
+    except IntegrationRegistrationError as e:
+        raise IntegrationRegistrationError(f"{where}: {e}") from e
+
+
 def _check_declaration(cls: Any) -> None:
     """Raise IntegrationRegistrationError if ``cls`` is not a valid integration."""
     # Imported here: the forms (pydantic) are needed only once plugins register.
-    from desktop_integrations.forms import IntegrationConfigForm, get_fieldsets
     from desktop_integrations.integration import Integration
+    from desktop_integrations.lazy_form import is_lazy
 
     if not isinstance(cls, type) or not issubclass(cls, Integration):
         raise IntegrationRegistrationError(
@@ -54,16 +70,8 @@ def _check_declaration(cls: Any) -> None:
         raise IntegrationRegistrationError(f"{where}: 'name' must be a non-empty string")
     if not isinstance(cls.description, str):
         raise IntegrationRegistrationError(f"{where}: 'description' must be a string")
-    form_cls = cls.config_form_cls
-    if not isinstance(form_cls, type) or not issubclass(form_cls, IntegrationConfigForm):
-        raise IntegrationRegistrationError(
-            f"{where}: 'config_form_cls' must be an IntegrationConfigForm subclass, "
-            f"not {form_cls!r}"
-        )
-    try:
-        get_fieldsets(form_cls)
-    except IntegrationRegistrationError as e:
-        raise IntegrationRegistrationError(f"{where}: {e}") from e
+    if not is_lazy(cls):  # a lazy form is checked alike when it is built
+        check_config_form(cls, cls.config_form_cls)
     if not isinstance(cls.default_settings, dict):
         raise IntegrationRegistrationError(f"{where}: 'default_settings' must be a dict")
     for key, value in cls.default_settings.items():

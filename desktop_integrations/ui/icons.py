@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import logging
-import zlib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QIcon, QImageReader, QPainter, QPixmap
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QIcon, QImageReader
 
+from desktop_integrations.icon_tile import letter_tile
 from desktop_integrations.naming import static
+from desktop_integrations.ui.letter_tile import tile_icon
 
 if TYPE_CHECKING:
+    from desktop_integrations.icon_tile import LetterTile
     from desktop_integrations.integration import Integration
 
 logger = logging.getLogger(__name__)
@@ -37,27 +39,7 @@ def fallback_icon(key: str, label: str) -> QIcon:
 
     The colour is stable across runs, so an integration keeps its look.
     """
-    hue = zlib.crc32(key.encode()) % 360
-    letter = (label.strip()[:1] or "?").upper()
-    icon = QIcon()
-    for size in ICON_SIZES.values():
-        pixmap = QPixmap(size)
-        pixmap.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(pixmap)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor.fromHsl(hue, 140, 110))
-        side = size.width()
-        painter.drawRoundedRect(QRectF(0, 0, side, side), side / 5, side / 5)
-        font = QFont()
-        font.setBold(True)
-        font.setPixelSize(int(side * 0.55))
-        painter.setFont(font)
-        painter.setPen(QColor("white"))
-        painter.drawText(QRectF(0, 0, side, side), Qt.AlignmentFlag.AlignCenter, letter)
-        painter.end()
-        icon.addPixmap(pixmap)
-    return icon
+    return tile_icon(letter_tile(key, label), tuple(ICON_SIZES.values()))
 
 
 def icon_from_files(paths: Mapping[str, str], key: str, label: str) -> QIcon:
@@ -95,12 +77,24 @@ def integration_icon(integration: Integration) -> QIcon:
     except Exception:
         logger.exception("icon_static_urls of %r failed", integration.id)
         paths = {}
+    if not paths:
+        tile = _tile_of(integration)
+        if tile is not None:  # a generated icon by design: nothing to warn about
+            return tile_icon(tile, tuple(ICON_SIZES.values()))
     # Keyed by the files too: a reloaded plugin may point at new ones.
     key = (integration.id, tuple(sorted(paths.items())))
     icon = _integration_icons.get(key)
     if icon is None:
         icon = _integration_icons[key] = icon_from_files(paths, integration.id, integration.name)
     return icon
+
+
+def _tile_of(integration: Integration) -> LetterTile | None:
+    try:
+        return integration.icon_tile
+    except Exception:
+        logger.exception("icon_tile of %r failed", integration.id)
+        return None
 
 
 def app_icon(name: str) -> QIcon:

@@ -1,4 +1,4 @@
-"""IntegrationsModel: the registered integrations, sorted by name."""
+"""IntegrationsModel: the registered integrations, the native ones first, by name."""
 
 from __future__ import annotations
 
@@ -18,8 +18,10 @@ ROLE = Qt.ItemDataRole
 IntegrationRole = ROLE.UserRole + 1
 #: The integration's description.
 DescriptionRole = ROLE.UserRole + 2
-#: Lower-case text that the filter box matches.
+#: Lower-case text that the filter box matches: name, description, keywords.
 FilterRole = ROLE.UserRole + 3
+#: The ID prefix of the integrations that ship with the app, listed first.
+NATIVE_PREFIX = "builtin."
 
 
 class IntegrationsModel(QAbstractListModel):
@@ -38,8 +40,10 @@ class IntegrationsModel(QAbstractListModel):
     def reload(self) -> None:
         """List the registered integrations again (after plugins changed)."""
         self.beginResetModel()
+        # The native integrations first, then every plugin's, by name.
         self._integrations = sorted(
-            self.manager.get_integrations(), key=lambda i: (i.name.casefold(), i.id)
+            self.manager.get_integrations(),
+            key=lambda i: (not i.id.startswith(NATIVE_PREFIX), i.name.casefold(), i.id),
         )
         self.endResetModel()
 
@@ -63,5 +67,7 @@ class IntegrationsModel(QAbstractListModel):
         if role == IntegrationRole:
             return integration
         if role == FilterRole:
-            return f"{integration.name}\n{integration.description}".casefold()
+            return "\n".join(
+                (integration.name, integration.description, *integration.keywords)
+            ).casefold()
         return None
