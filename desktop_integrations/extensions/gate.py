@@ -67,7 +67,7 @@ class Gate:
             crash = self.guard.crash(source, digest)
             if crash is not None:
                 problems[source.name] = LoadError(
-                    source.name, crash.message(source), path=source.path
+                    source.name, crash.message(source), path=source.path, crashed=True
                 )
             elif source.kind is PluginKind.FOLDER:
                 to_probe.append((source, digest))
