@@ -9,7 +9,7 @@ one from a path or a URL.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
@@ -18,7 +18,9 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from desktop_integrations.config import IntegrationConfig
+    from desktop_integrations.delivery.record import Delivery
     from desktop_integrations.manager import IntegrationManager
+    from desktop_integrations.storage.outbox import OutboxEntry, PlannedDelivery
     from desktop_integrations.storage.secrets import SecretBox
     from desktop_integrations.storage.settings_codec import SettingsCodec
 
@@ -147,3 +149,94 @@ class Store(Protocol):
     def unsubscribe(self, listener: ChangeListener) -> None:
         """Stop calling ``listener``."""
         ...
+
+    # The outbox and the delivery log (documented in ``outbox.py``).
+
+    def enqueue_deliveries(self, batch: Sequence[tuple[str, Sequence[PlannedDelivery]]]) -> None:
+        """Write events and their pending deliveries in one transaction."""
+        ...
+
+    def claim_deliveries(
+        self,
+        owner: str,
+        integration_ids: Collection[str],
+        *,
+        limit: int,
+        lease: float,
+        now: float,
+    ) -> list[OutboxEntry]:
+        """Lease up to ``limit`` due deliveries to ``owner``, oldest first."""
+        ...
+
+    def defer_deliveries(self, deferred: Sequence[tuple[str, float, int]]) -> None:
+        """Give leased deliveries back, each to be tried again from a given time."""
+        ...
+
+    def finish_deliveries(self, deliveries: Sequence[Delivery]) -> list[int]:
+        """Log outcomes and delete their deliveries from the outbox."""
+        ...
+
+    def release_deliveries(self, owner: str) -> int:
+        """End every lease of ``owner``; return how many deliveries it held."""
+        ...
+
+    def lease_owners(self, now: float) -> list[str]:
+        """Return who holds a lease that has not expired."""
+        ...
+
+    def count_pending_deliveries(
+        self,
+        integration_ids: Collection[str] | None = None,
+        *,
+        owner: str | None = None,
+        now: float = 0.0,
+    ) -> int:
+        """Return how many deliveries wait in the outbox."""
+        ...
+
+    def find_deliveries(self, delivery_ids: Collection[str]) -> list[Any]:
+        """Return the delivery-log rows of these deliveries."""
+        ...
+
+    def prune_deliveries(
+        self, config_ids: Collection[int | None], *, keep_per_config: int, keep_total: int
+    ) -> int:
+        """Delete the oldest log rows beyond the limits; return how many."""
+        ...
+
+
+class SharedReads:
+    """Reads that both backends answer with the same SQL."""
+
+    def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:  # noqa: D102
+        raise NotImplementedError
+
+    def has_enabled_config(self, integration_id: str) -> bool:
+        """Return whether an integration has at least one enabled configuration."""
+        return bool(
+            self.query(
+                "SELECT 1 FROM configs WHERE integration_id = ? AND enabled = 1 LIMIT 1",
+                (integration_id,),
+            )
+        )
+
+    def extension_states(self) -> dict[str, bool]:
+        """Return every remembered extension state, by extension ID."""
+        rows = self.query("SELECT extension_id, enabled FROM extensions ORDER BY extension_id")
+        return {row[0]: bool(row[1]) for row in rows}
+
+
+class PolledChanges:
+    """A backend that pushes no changes: other processes' are found by polling.
+
+    :meth:`Store.generation` is compared by ``IntegrationManager.check_expired()``;
+    listeners are accepted and never called.
+    """
+
+    live = False
+
+    def subscribe(self, listener: ChangeListener) -> None:
+        """Accept a change listener; it is never called."""
+
+    def unsubscribe(self, listener: ChangeListener) -> None:
+        """Forget a change listener (none is kept)."""

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from desktop_integrations.config import IntegrationConfig
 from desktop_integrations.errors import ConfigConflictError, StoreError
+from desktop_integrations.storage.base import SharedReads
 from desktop_integrations.storage.pg_connect import Connection
 from desktop_integrations.storage.settings_codec import SettingsCodec, is_secret
 
@@ -40,7 +41,7 @@ def _now_after(previous: datetime | None) -> datetime:
     return now
 
 
-class PostgresData:
+class PostgresData(SharedReads):
     """Reads and writes configurations and extension state through the store's connections."""
 
     codec: SettingsCodec
@@ -99,15 +100,6 @@ class PostgresData:
         """Return the IDs of integrations with at least one enabled configuration."""
         rows = self.query("SELECT DISTINCT integration_id FROM configs WHERE enabled = 1")
         return {row[0] for row in rows}
-
-    def has_enabled_config(self, integration_id: str) -> bool:
-        """Return whether an integration has at least one enabled configuration."""
-        return bool(
-            self.query(
-                "SELECT 1 FROM configs WHERE integration_id = ? AND enabled = 1 LIMIT 1",
-                (integration_id,),
-            )
-        )
 
     def save_config(
         self,
@@ -195,8 +187,3 @@ class PostgresData:
                 " ON CONFLICT (extension_id) DO UPDATE SET enabled = excluded.enabled",
                 (extension_id, int(enabled)),
             )
-
-    def extension_states(self) -> dict[str, bool]:
-        """Return every remembered extension state, by extension ID."""
-        rows = self.query("SELECT extension_id, enabled FROM extensions ORDER BY extension_id")
-        return {row[0]: bool(row[1]) for row in rows}

@@ -77,6 +77,34 @@ PG_MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX deliveries_by_config ON deliveries (config_id, id);
     """,
+    # 2: the outbox, as SQLite's migration 2. Workers on any machine claim
+    # rows with SELECT ... FOR UPDATE SKIP LOCKED and a lease that expires.
+    """
+    CREATE TABLE outbox_events (
+        id BIGSERIAL PRIMARY KEY,
+        event TEXT NOT NULL
+    );
+    CREATE TABLE outbox (
+        id BIGSERIAL PRIMARY KEY,
+        delivery_id TEXT NOT NULL UNIQUE,
+        event_id BIGINT NOT NULL REFERENCES outbox_events (id),
+        config_id BIGINT,
+        integration_id TEXT NOT NULL,
+        config_name TEXT NOT NULL,
+        event_kind TEXT NOT NULL,
+        time_added TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        not_before DOUBLE PRECISION NOT NULL DEFAULT 0,
+        lease_owner TEXT,
+        lease_until DOUBLE PRECISION NOT NULL DEFAULT 0
+    );
+    CREATE INDEX outbox_by_event ON outbox (event_id);
+    CREATE INDEX outbox_by_lease ON outbox (lease_owner);
+    CREATE INDEX outbox_due ON outbox (not_before, lease_until);
+
+    ALTER TABLE deliveries ADD COLUMN delivery_id TEXT NOT NULL DEFAULT '';
+    CREATE INDEX deliveries_by_delivery_id ON deliveries (delivery_id);
+    """,
 )
 
 PG_SCHEMA_VERSION = len(PG_MIGRATIONS)

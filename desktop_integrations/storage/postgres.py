@@ -29,6 +29,7 @@ from desktop_integrations.storage.pg_connect import (
 )
 from desktop_integrations.storage.pg_data import PostgresData
 from desktop_integrations.storage.pg_listen import ChangeListener as ListenThread
+from desktop_integrations.storage.pg_outbox import PostgresOutbox
 from desktop_integrations.storage.pg_schema import CHANNEL_PREFIX, PG_MIGRATIONS, PG_SCHEMA_VERSION
 from desktop_integrations.storage.secrets import SecretBox
 from desktop_integrations.storage.settings_codec import SettingsCodec
@@ -52,7 +53,7 @@ def _configure(conn: psycopg.Connection[Any]) -> None:
     conn.commit()
 
 
-class PostgresStore(PostgresData):
+class PostgresStore(PostgresData, PostgresOutbox):
     """The store on a PostgreSQL database (see :class:`~desktop_integrations.storage.Store`).
 
     Args:
@@ -244,8 +245,9 @@ class PostgresStore(PostgresData):
         except psycopg.Error as e:
             raise self._fail(action, e) from e
 
+    # The outbox mixin types its connection as SQLite's; ours takes the same statements.
     @contextmanager
-    def transaction(self, action: str) -> Iterator[Connection]:
+    def transaction(self, action: str) -> Iterator[Connection]:  # type: ignore[override]
         """Run a block of writes as one transaction (a savepoint when nested).
 
         Raises:

@@ -19,7 +19,8 @@ from desktop_integrations.errors import (
     SchemaTooNewError,
     StoreError,
 )
-from desktop_integrations.storage.base import ChangeListener
+from desktop_integrations.storage.base import PolledChanges, SharedReads
+from desktop_integrations.storage.outbox import OutboxTables
 from desktop_integrations.storage.schema import MIGRATIONS, SCHEMA_VERSION
 from desktop_integrations.storage.secrets import FernetBox, SecretBox
 from desktop_integrations.storage.settings_codec import SettingsCodec, is_secret
@@ -58,7 +59,7 @@ def _now_after(previous: datetime | None) -> datetime:
     return now
 
 
-class ConfigStore:
+class ConfigStore(OutboxTables, SharedReads, PolledChanges):
     """The SQLite database holding configurations and application state.
 
     It keeps the :class:`~desktop_integrations.storage.base.Store` interface.
@@ -69,6 +70,8 @@ class ConfigStore:
     durable when it returns. Each write is one transaction. A database that is
     not SQLite or fails its integrity check is moved aside (never deleted) and
     a fresh one opened; :attr:`recovered_from` is then the moved file's path.
+    The outbox and delivery-log methods come from
+    :class:`~desktop_integrations.storage.outbox.OutboxTables`.
 
     Args:
         path: The database file; by default ``integrations.sqlite3`` in the
@@ -79,8 +82,6 @@ class ConfigStore:
         SchemaTooNewError: The database was written by a newer version.
         StoreError: The database cannot be opened.
     """
-
-    live = False
 
     def __init__(self, path: str | Path | None = None, *, secrets: SecretBox | None = None) -> None:
         self.path = Path(path) if path is not None else paths.database_path()
@@ -381,23 +382,3 @@ class ConfigStore:
                 " ON CONFLICT (extension_id) DO UPDATE SET enabled = excluded.enabled",
                 (extension_id, int(enabled)),
             )
-
-    def extension_states(self) -> dict[str, bool]:
-        """Return every remembered extension state, by extension ID."""
-        rows = self.query("SELECT extension_id, enabled FROM extensions ORDER BY extension_id")
-        return {row[0]: bool(row[1]) for row in rows}
-
-    def has_enabled_config(self, integration_id: str) -> bool:
-        """Return whether an integration has at least one enabled configuration."""
-        return bool(
-            self.query(
-                "SELECT 1 FROM configs WHERE integration_id = ? AND enabled = 1 LIMIT 1",
-                (integration_id,),
-            )
-        )
-
-    def subscribe(self, listener: ChangeListener) -> None:
-        """Accept a change listener; SQLite pushes no changes, so it is never called."""
-
-    def unsubscribe(self, listener: ChangeListener) -> None:
-        """Forget a change listener (nothing to do: none is kept)."""
