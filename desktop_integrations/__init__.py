@@ -49,6 +49,7 @@ if TYPE_CHECKING:
         set_integration_manager,
     )
     from desktop_integrations.naming import static
+    from desktop_integrations.secret_url import SecretUrl
     from desktop_integrations.storage import ConfigStore
 
 #: Where each public name is defined. They are imported on first use, so that
@@ -85,6 +86,7 @@ _MODULES = {
     "RequiredText": "desktop_integrations.field_types",
     "Rule": "desktop_integrations.conditions",
     "SchemaTooNewError": "desktop_integrations.errors",
+    "SecretUrl": "desktop_integrations.secret_url",
     "ServiceConfigForm": "desktop_integrations.delivery.service",
     "ServiceIntegration": "desktop_integrations.delivery.service",
     "SignalHook": "desktop_integrations.hooks",
@@ -132,6 +134,7 @@ __all__ = [
     "RequiredText",
     "Rule",
     "SchemaTooNewError",
+    "SecretUrl",
     "ServiceConfigForm",
     "ServiceIntegration",
     "SignalHook",
