@@ -102,7 +102,7 @@ def compose(service: Service, values: Mapping[str, Any]) -> str:
     filled = {
         s.token.key: values.get(s.field)
         for s in settings
-        if not s.is_option and _filled(s, values.get(s.field))
+        if not s.is_option and not s.query_key and _filled(s, values.get(s.field))
     }
     template, used = _choose_template(service, filled)
     secure = bool(values.get(USE_TLS, True)) if service.has_tls_choice else not service.protocols
@@ -120,10 +120,15 @@ def compose(service: Service, values: Mapping[str, Any]) -> str:
     for key in set(filled) - used:  # paths no template places: the URL's path
         url = url.rstrip("/") + _render(service.tokens[key], filled[key], "", "")
     query = {
-        s.token.key: _query_value(s.token, values[s.field])
+        s.query_key: _query_value(s.token, values[s.field])
+        for s in settings
+        if s.query_key and _filled(s, values.get(s.field))
+    }
+    query.update(
+        (s.token.key, _query_value(s.token, values[s.field]))
         for s in settings
         if s.is_option and s.field in values and _differs(s.token, _plain(values[s.field]))
-    }
+    )
     if not query:
         return url
     return url + ("&" if "?" in url else "?") + urlencode(query, quote_via=quote)
