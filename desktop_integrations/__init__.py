@@ -1,7 +1,9 @@
 """desktop-integrations: manage integrations with third-party services.
 
 The public API: integrations, their configuration forms and stored
-configurations, the manager and database, hooks, and extensions.
+configurations, the manager and database, hooks, extensions, events and
+their conditions, and the delivery pipeline that service integrations use
+(``ServiceIntegration`` and its transports, the delivery log).
 """
 
 import importlib
@@ -10,8 +12,19 @@ from typing import TYPE_CHECKING, Any
 from desktop_integrations.__about__ import __version__
 
 if TYPE_CHECKING:
-    from desktop_integrations.conditions import Conditions
+    from desktop_integrations.condition_fields import (
+        ConditionField,
+        ConditionFieldHook,
+        register_condition_field,
+    )
+    from desktop_integrations.conditions import Conditions, Rule
     from desktop_integrations.config import ConfigList, IntegrationConfig
+    from desktop_integrations.delivery.http import HttpTransport
+    from desktop_integrations.delivery.log import recent_deliveries
+    from desktop_integrations.delivery.pool import DeliveryPool
+    from desktop_integrations.delivery.record import DeliveryError, Outcome
+    from desktop_integrations.delivery.service import ServiceConfigForm, ServiceIntegration
+    from desktop_integrations.delivery.smtp import SmtpServer, SmtpTransport
     from desktop_integrations.errors import (
         ConfigConflictError,
         ConfigValidationError,
@@ -27,7 +40,7 @@ if TYPE_CHECKING:
     from desktop_integrations.extensions.manager import ExtensionManager
     from desktop_integrations.field_types import RequiredText
     from desktop_integrations.forms import BoundConfigForm, Fieldset, IntegrationConfigForm
-    from desktop_integrations.hooks import Hook, SignalHook
+    from desktop_integrations.hooks import EventHook, Hook, SignalHook
     from desktop_integrations.integration import Integration
     from desktop_integrations.manager import (
         IntegrationManager,
@@ -42,16 +55,22 @@ if TYPE_CHECKING:
 #: import pydantic and every other one.
 _MODULES = {
     "BoundConfigForm": "desktop_integrations.forms",
+    "ConditionField": "desktop_integrations.condition_fields",
+    "ConditionFieldHook": "desktop_integrations.condition_fields",
     "Conditions": "desktop_integrations.conditions",
     "ConfigConflictError": "desktop_integrations.errors",
     "ConfigList": "desktop_integrations.config",
     "ConfigStore": "desktop_integrations.storage.sqlite",
     "ConfigValidationError": "desktop_integrations.errors",
+    "DeliveryError": "desktop_integrations.delivery.record",
+    "DeliveryPool": "desktop_integrations.delivery.pool",
     "Event": "desktop_integrations.events",
+    "EventHook": "desktop_integrations.hooks",
     "Extension": "desktop_integrations.extensions.extension",
     "ExtensionManager": "desktop_integrations.extensions.manager",
     "Fieldset": "desktop_integrations.forms",
     "Hook": "desktop_integrations.hooks",
+    "HttpTransport": "desktop_integrations.delivery.http",
     "Integration": "desktop_integrations.integration",
     "IntegrationAlreadyRegisteredError": "desktop_integrations.errors",
     "IntegrationConfig": "desktop_integrations.config",
@@ -61,28 +80,42 @@ _MODULES = {
     "IntegrationManager": "desktop_integrations.manager",
     "IntegrationNotRegisteredError": "desktop_integrations.errors",
     "IntegrationRegistrationError": "desktop_integrations.errors",
+    "Outcome": "desktop_integrations.delivery.record",
     "RequiredText": "desktop_integrations.field_types",
+    "Rule": "desktop_integrations.conditions",
     "SchemaTooNewError": "desktop_integrations.errors",
+    "ServiceConfigForm": "desktop_integrations.delivery.service",
+    "ServiceIntegration": "desktop_integrations.delivery.service",
     "SignalHook": "desktop_integrations.hooks",
+    "SmtpServer": "desktop_integrations.delivery.smtp",
+    "SmtpTransport": "desktop_integrations.delivery.smtp",
     "StoreError": "desktop_integrations.errors",
     "emit": "desktop_integrations.events",
     "get_integration_manager": "desktop_integrations.manager",
+    "recent_deliveries": "desktop_integrations.delivery.log",
+    "register_condition_field": "desktop_integrations.condition_fields",
     "set_integration_manager": "desktop_integrations.manager",
     "static": "desktop_integrations.naming",
 }
 
 __all__ = [
     "BoundConfigForm",
+    "ConditionField",
+    "ConditionFieldHook",
     "Conditions",
     "ConfigConflictError",
     "ConfigList",
     "ConfigStore",
     "ConfigValidationError",
+    "DeliveryError",
+    "DeliveryPool",
     "Event",
+    "EventHook",
     "Extension",
     "ExtensionManager",
     "Fieldset",
     "Hook",
+    "HttpTransport",
     "Integration",
     "IntegrationAlreadyRegisteredError",
     "IntegrationConfig",
@@ -92,13 +125,21 @@ __all__ = [
     "IntegrationManager",
     "IntegrationNotRegisteredError",
     "IntegrationRegistrationError",
+    "Outcome",
     "RequiredText",
+    "Rule",
     "SchemaTooNewError",
+    "ServiceConfigForm",
+    "ServiceIntegration",
     "SignalHook",
+    "SmtpServer",
+    "SmtpTransport",
     "StoreError",
     "__version__",
     "emit",
     "get_integration_manager",
+    "recent_deliveries",
+    "register_condition_field",
     "set_integration_manager",
     "static",
 ]

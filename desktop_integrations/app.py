@@ -103,7 +103,7 @@ def run(args: argparse.Namespace, qt_argv: list[str]) -> int:
     manager = IntegrationManager(store)
     set_integration_manager(manager)
     safe_mode = bool(getattr(args, "safe_mode", False))
-    extensions = ExtensionManager(manager, safe_mode=safe_mode)
+    extensions = ExtensionManager(manager, safe_mode=safe_mode, watch_faults=True)
     try:
         window = MainWindow(manager, extensions)
         window.load_plugins_after_first_paint()

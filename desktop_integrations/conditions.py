@@ -3,15 +3,26 @@
 Every built-in configuration form has a ``conditions`` field of type
 :class:`Conditions`. The default, mode ``"always"``, sends every event;
 ``"all"`` and ``"any"`` send the events that match all or any of the rules.
+What a rule can test comes from the registry in
+:mod:`desktop_integrations.condition_fields`, which plugins extend.
 """
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
+
+from desktop_integrations.condition_fields import (
+    FIELD_PREFIX as FIELD_PREFIX,
+)
+from desktop_integrations.condition_fields import (
+    ConditionField,
+    condition_fields,
+    get_condition_field,
+)
 
 if TYPE_CHECKING:
     from desktop_integrations.events import Event
@@ -19,7 +30,16 @@ if TYPE_CHECKING:
 __all__ = ["CHOICES", "MODES", "OPERATORS", "Conditions", "Mode", "Operator", "Rule"]
 
 Mode = Literal["always", "all", "any"]
-Operator = Literal["is", "is not", "contains", "does not contain", "starts with", "matches regex"]
+Operator = Literal[
+    "is",
+    "is not",
+    "contains",
+    "does not contain",
+    "starts with",
+    "matches regex",
+    "less than",
+    "greater than",
+]
 
 #: The modes, with the label an editor shows for each.
 MODES: dict[str, str] = {
@@ -27,23 +47,37 @@ MODES: dict[str, str] = {
     "all": "Send if all rules match",
     "any": "Send if any rule matches",
 }
-#: The operators, in the order an editor offers them.
+#: Every operator; each condition field allows some (see its ``operators``).
 OPERATORS: tuple[str, ...] = get_args(Operator)
-#: The fixed rule choices; ``"field:<name>"`` picks one of the event's fields.
+#: The built-in rule choices; plugins register more (see ``condition_fields``).
 CHOICES: tuple[str, ...] = ("kind", "title", "body", "level")
-FIELD_PREFIX = "field:"
+
+
+def _field(choice: str) -> ConditionField:
+    field = get_condition_field(choice)
+    if field is None:
+        known = ", ".join(f.name for f in condition_fields())
+        raise PydanticCustomError(
+            "unknown_choice",
+            "{choice} is not something a rule can test: choose one of {choices}, or field:<name>",
+            {"choice": repr(choice), "choices": known},
+        )
+    return field
 
 
 class Rule(BaseModel):
     """One test of an event.
 
     Attributes:
-        choice: What to test: ``kind``, ``title``, ``body``, ``level``, or
-            ``field:<name>`` for one of the event's fields (an event without
+        choice: What to test: the name of a registered condition field
+            (``kind``, ``title``, ``body``, ``level`` and those plugins add),
+            or ``field:<name>`` for one of the event's fields (an event without
             that field has the empty string there).
-        operator: How to compare it with ``value``.
+        operator: How to compare it with ``value``; one of the field's
+            operators.
         value: The text to compare with; a regular expression for
-            ``"matches regex"``. Comparisons are case-sensitive.
+            ``"matches regex"``, a number for a number field. Comparisons are
+            case-sensitive.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -55,18 +89,31 @@ class Rule(BaseModel):
     @field_validator("choice")
     @classmethod
     def _known_choice(cls, value: str) -> str:
-        if value in CHOICES:
-            return value
-        if value.startswith(FIELD_PREFIX) and value.removeprefix(FIELD_PREFIX).strip():
-            return value
-        raise PydanticCustomError(
-            "unknown_choice",
-            "{choice} is not something a rule can test: choose one of {choices}, or field:<name>",
-            {"choice": repr(value), "choices": ", ".join(CHOICES)},
-        )
+        _field(value)
+        return value
 
     @model_validator(mode="after")
-    def _valid_regex(self) -> Rule:
+    def _fits_the_field(self) -> Rule:
+        field = _field(self.choice)
+        if self.operator not in field.operators:
+            raise PydanticCustomError(
+                "operator",
+                "{operator} does not apply to {label}: choose one of {operators}",
+                {
+                    "operator": repr(self.operator),
+                    "label": field.label,
+                    "operators": ", ".join(field.operators),
+                },
+            )
+        if field.value_type is not str:
+            try:
+                field.convert(self.value)
+            except ValueError:
+                raise PydanticCustomError(
+                    "number",
+                    "{label} is a number: {value} is not one",
+                    {"label": field.label, "value": repr(self.value)},
+                ) from None
         if self.operator == "matches regex":
             try:
                 re.compile(self.value)
@@ -78,27 +125,51 @@ class Rule(BaseModel):
                 ) from e
         return self
 
-    def subject(self, event: Event) -> str:
-        """Return the part of ``event`` this rule tests."""
-        if self.choice.startswith(FIELD_PREFIX):
-            return event.fields.get(self.choice.removeprefix(FIELD_PREFIX), "")
-        return str(getattr(event, self.choice))
+    def subject(self, event: Event) -> Any:
+        """Return the part of ``event`` this rule tests, as its field's type.
+
+        Raises:
+            ValueError: The event's value is not of the field's type.
+        """
+        field = _field(self.choice)
+        return field.convert(field.get_value(event))
 
     def matches(self, event: Event) -> bool:
-        """Return whether ``event`` passes this rule."""
-        subject = self.subject(event)
+        """Return whether ``event`` passes this rule.
+
+        A number field whose value the event lacks or cannot give as a number
+        does not match.
+        """
+        field = _field(self.choice)
+        try:
+            subject = self.subject(event)
+        except (TypeError, ValueError):
+            return False
+        if field.value_type is not str:
+            if subject is None:
+                return False
+            value = field.convert(self.value)
+            match self.operator:
+                case "is":
+                    return bool(subject == value)
+                case "is not":
+                    return bool(subject != value)
+                case "less than":
+                    return bool(subject < value)
+                case _:
+                    return bool(subject > value)
         match self.operator:
             case "is":
-                return subject == self.value
+                return bool(subject == self.value)
             case "is not":
-                return subject != self.value
+                return bool(subject != self.value)
             case "contains":
                 return self.value in subject
             case "does not contain":
                 return self.value not in subject
             case "starts with":
-                return subject.startswith(self.value)
-            case "matches regex":
+                return bool(subject.startswith(self.value))
+            case _:
                 return re.search(self.value, subject) is not None
 
 

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import copy
+import logging
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
+    from desktop_integrations.conditions import Conditions
+    from desktop_integrations.events import Event
     from desktop_integrations.integration import Integration
     from desktop_integrations.manager import IntegrationManager
     from desktop_integrations.storage.settings_codec import DecodedSettings
+
+logger = logging.getLogger(__name__)
 
 #: Decodes a stored settings document, decrypting its secrets.
 SettingsDecoder = Callable[[str], "DecodedSettings"]
@@ -57,6 +62,7 @@ class IntegrationConfig:
         self._secret_keys: set[str] = set()
         self._sealed: dict[str, str] = {}
         self._problems: list[str] = []
+        self._conditions: tuple[Any, Conditions | None] | None = None
 
     def set_stored_settings(self, raw: str, decoder: SettingsDecoder) -> None:
         """Keep the stored settings document, decoded on first access."""
@@ -130,6 +136,34 @@ class IntegrationConfig:
         if integration is not None and key in integration.default_settings:
             return integration.default_settings[key]
         return default
+
+    def matches(self, event: Event) -> bool:
+        """Return whether this configuration's ``conditions`` send ``event``.
+
+        For integrations that pick configurations themselves rather than
+        deriving from ``ServiceIntegration`` (which does this for you). A
+        configuration without conditions sends every event; one whose stored
+        conditions no longer validate sends none (a warning is logged, and the
+        configuration's form shows why).
+        """
+        from pydantic import ValidationError
+
+        from desktop_integrations.conditions import Conditions
+
+        raw = self.get("conditions")
+        if raw is None:
+            return True
+        cached = self._conditions
+        if cached is None or cached[0] is not raw:
+            try:
+                conditions: Conditions | None = (
+                    raw if isinstance(raw, Conditions) else Conditions.model_validate(raw)
+                )
+            except ValidationError as e:
+                conditions = None
+                logger.warning("The conditions of %r are not valid: %s", self.name, e)
+            cached = self._conditions = (raw, conditions)
+        return cached[1] is not None and cached[1].matches(event)
 
     def set(self, key: str, value: Any) -> None:
         """Set a setting. It is stored on the next :meth:`save`."""

@@ -1,4 +1,4 @@
-"""Default locations of the database, plugins folder and encryption key."""
+"""Default locations of the database, plugins folder, encryption key and cache."""
 
 from __future__ import annotations
 
@@ -32,6 +32,17 @@ def config_dir() -> Path:
     return _from_env(
         "DESKTOP_INTEGRATIONS_CONFIG_DIR",
         platformdirs.user_config_dir(APP_NAME, appauthor=False),
+    )
+
+
+def cache_dir() -> Path:
+    """The folder of things that can be rebuilt, such as plugin probe verdicts.
+
+    ``$DESKTOP_INTEGRATIONS_CACHE_DIR`` or the user cache dir.
+    """
+    return _from_env(
+        "DESKTOP_INTEGRATIONS_CACHE_DIR",
+        platformdirs.user_cache_dir(APP_NAME, appauthor=False),
     )
 
 

@@ -1,4 +1,4 @@
-"""Shared fixtures: every test gets its own data, config and plugins folders."""
+"""Shared fixtures: every test gets its own data, config, plugins and cache folders."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ def isolated_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterato
     monkeypatch.setenv("DESKTOP_INTEGRATIONS_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("DESKTOP_INTEGRATIONS_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("DESKTOP_INTEGRATIONS_PLUGINS_DIR", str(tmp_path / "plugins"))
+    monkeypatch.setenv("DESKTOP_INTEGRATIONS_CACHE_DIR", str(tmp_path / "cache"))
     set_integration_manager(None)
     yield
     set_integration_manager(None)

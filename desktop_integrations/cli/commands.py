@@ -54,7 +54,9 @@ def _opened(args: argparse.Namespace) -> Iterator[IntegrationManager]:
     manager = IntegrationManager(store)
     set_integration_manager(manager)
     plugin_dirs = [args.plugins_dir] if getattr(args, "plugins_dir", None) else None
-    extensions = ExtensionManager(manager, plugin_dirs, safe_mode=getattr(args, "safe_mode", False))
+    extensions = ExtensionManager(
+        manager, plugin_dirs, safe_mode=getattr(args, "safe_mode", False), watch_faults=True
+    )
     try:
         extensions.load()
         for name, error in extensions.get_load_errors().items():

@@ -2,7 +2,8 @@
 
 A plugin from a plugins folder is a ``.py`` module or a package folder. Before
 it is imported, :func:`check_folder_plugin` refuses one that other users could
-have changed, and :func:`fingerprint` lets a rescan tell whether it changed.
+have changed (as ssh's StrictModes refuses a key file), and
+:func:`fingerprint` lets a rescan tell whether it changed.
 """
 
 from __future__ import annotations
@@ -29,6 +30,17 @@ logger = logging.getLogger(__name__)
 BUILTIN_PACKAGE = "desktop_integrations.plugins"
 #: The entry-point group installed distributions list their extensions in.
 ENTRY_POINT_GROUP = "desktop_integrations.extensions"
+
+
+def printable(value: str | Path | None) -> str:
+    r"""Return a path or name as text that can be printed and shown anywhere.
+
+    A file name that is not UTF-8 reaches Python with surrogate escapes, which
+    neither a terminal nor Qt can show; its odd bytes become ``\xe9`` escapes.
+    """
+    if value is None:
+        return ""
+    return os.fsencode(value).decode("utf-8", "backslashreplace")
 
 
 class PluginKind(enum.Enum):
@@ -71,7 +83,7 @@ class PluginSource:
     def describe(self) -> str:
         """Name the plugin and where it comes from, for messages."""
         if self.path is not None:
-            return f"Plugin {self.name!r} ({self.path})"
+            return f"Plugin {printable(self.name)!r} ({printable(self.path)})"
         if self.entry_point is not None:
             dist = self.entry_point.dist
             origin = f" of {dist.name} {dist.version}" if dist is not None else ""
@@ -105,10 +117,19 @@ def _folder_plugins(folder: Path) -> Iterator[PluginSource]:
     for entry in sorted(folder.iterdir()):
         if entry.name.startswith(("_", ".")):
             continue
-        if entry.is_dir() and (entry / "__init__.py").is_file():
-            yield PluginSource(entry.name, PluginKind.FOLDER, entry)
-        elif entry.suffix == ".py" and entry.is_file():
-            yield PluginSource(entry.stem, PluginKind.FOLDER, entry)
+        try:
+            if entry.is_dir() and (entry / "__init__.py").is_file():
+                name = entry.name
+            elif entry.suffix == ".py" and entry.is_file():
+                name = entry.stem
+            else:
+                continue
+        except OSError as e:  # a symlink loop, say: that entry only
+            logger.warning("Cannot read %s: %s", printable(entry), e)
+            continue
+        # A name that is not UTF-8 is kept as printable text (check_folder_plugin
+        # refuses it): it is a key of get_load_errors() and shown to the user.
+        yield PluginSource(printable(name), PluginKind.FOLDER, entry)
 
 
 def find_folder_plugins(folders: Sequence[Path]) -> list[PluginSource]:
@@ -159,7 +180,8 @@ def fingerprint(source: PluginSource) -> str | None:
             stat = file.stat()
             mtime = 0 if file.is_dir() else stat.st_mtime_ns
             relpath = file.relative_to(source.path.parent)
-            digest.update(f"{relpath}\0{stat.st_mode}\0{stat.st_size}\0{mtime}\0".encode())
+            digest.update(os.fsencode(relpath) + f"\0{stat.st_mode}\0{stat.st_size}".encode())
+            digest.update(f"\0{mtime}\0".encode())
             if file.suffix == ".py" and file.is_file():
                 digest.update(file.read_bytes())
     except OSError:
@@ -167,15 +189,16 @@ def fingerprint(source: PluginSource) -> str | None:
     return digest.hexdigest()
 
 
-def check_folder_plugin(source: PluginSource) -> None:
-    """Refuse a folder plugin that cannot be imported safely.
-
-    Raises:
-        PluginRefusedError: The name is not a Python identifier, or a file or
-            folder of the plugin can be written by other users, who could then
-            make the app run their code.
-    """
+def _refuse_name(source: PluginSource) -> None:
     assert source.path is not None
+    try:
+        os.fsencode(source.path.name).decode("utf-8")
+    except UnicodeDecodeError:
+        raise PluginRefusedError(
+            f"the file name {printable(source.path.name)!r} is not valid UTF-8, so it "
+            f"cannot be a Python module name; rename it with letters, digits and "
+            f"underscores only"
+        ) from None
     if not source.name.isidentifier():
         suggestion = "".join(c if c.isalnum() else "_" for c in source.name)
         if not suggestion.isidentifier():  # it starts with a digit
@@ -184,12 +207,56 @@ def check_folder_plugin(source: PluginSource) -> None:
             f"{source.name!r} is not a valid Python module name; rename it to "
             f"{suggestion!r} (letters, digits and underscores only)"
         )
+
+
+def _refuse_loose(path: Path) -> None:
+    """Refuse a path that a user other than this one (or root) owns or may write to."""
+    stat = path.stat()
+    shown = printable(path)
+    if stat.st_uid not in (os.getuid(), 0):
+        import pwd  # POSIX only, as this check
+
+        try:
+            owner = f"{pwd.getpwuid(stat.st_uid).pw_name} (uid {stat.st_uid})"
+        except KeyError:
+            owner = f"uid {stat.st_uid}"
+        try:
+            me = pwd.getpwuid(os.getuid()).pw_name
+        except KeyError:
+            me = str(os.getuid())
+        raise PluginRefusedError(
+            f"{shown} is owned by {owner}, neither you nor root, and loading a plugin "
+            f"runs its code as you; if you trust it, take it over with: chown {me} '{shown}'"
+        )
+    mode = stat.st_mode & 0o777
+    if mode & 0o022:
+        who = "everyone" if mode & 0o002 else "its group"
+        raise PluginRefusedError(
+            f"{shown} can be written by {who} (mode {mode:o}), and loading a plugin "
+            f"runs its code; fix it with: chmod go-w '{shown}'"
+        )
+
+
+def check_folder_plugin(source: PluginSource) -> None:
+    """Refuse a folder plugin that cannot be imported safely.
+
+    Like ssh's StrictModes: the plugins folder holding the plugin, and every
+    file and folder of the plugin, must be owned by the current user or root
+    and writable by nobody else.
+
+    Raises:
+        PluginRefusedError: The name is not a Python identifier or not UTF-8,
+            or a file or folder of the plugin, or the plugins folder, belongs
+            to another user or can be written by other users, who could then
+            make the app run their code. The message names the path and the fix.
+    """
+    assert source.path is not None
+    _refuse_name(source)
     if os.name != "posix":  # Windows has ACLs; st_mode does not say who may write
         return
-    for file in _plugin_files(source.path):
-        mode = file.stat().st_mode
-        if mode & 0o022:
-            raise PluginRefusedError(
-                f"{file} can be written by other users (mode {mode & 0o777:o}), and "
-                f"loading a plugin runs its code; fix it with: chmod go-w '{file}'"
-            )
+    try:
+        _refuse_loose(source.path.parent)
+        for file in _plugin_files(source.path):
+            _refuse_loose(file)
+    except OSError as e:
+        raise PluginRefusedError(f"cannot check {printable(e.filename)}: {e.strerror}") from e

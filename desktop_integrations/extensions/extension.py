@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -93,3 +94,28 @@ class IntegrationHook(Hook):
     def shutdown(self) -> None:
         """Unregister the integration class; its configurations stay stored."""
         self.integration_manager.unregister_integration_class(self.integration_cls)
+
+
+def shut_down(extension: Extension, timeout: float) -> None:
+    """Call ``extension.shutdown()``, waiting at most ``timeout`` seconds, then remove its hooks.
+
+    ``shutdown()`` runs on a thread of its own, so that one that hangs cannot
+    keep the app (or a command) from exiting; the log names the extension.
+    """
+
+    def run() -> None:
+        try:
+            extension.shutdown()
+        except BaseException:  # a plugin's sys.exit() must not end the app
+            logger.exception("Extension %r failed to shut down", extension.id)
+
+    worker = threading.Thread(target=run, name=f"shutdown {extension.id}", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        logger.error(
+            "Extension %r did not finish shutting down within %g s; going on without it",
+            extension.id,
+            timeout,
+        )
+    extension.shutdown_hooks()

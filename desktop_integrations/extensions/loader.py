@@ -12,6 +12,8 @@ import importlib
 import importlib.abc
 import importlib.machinery
 import importlib.util
+import os
+import re
 import sys
 import traceback
 import types
@@ -24,6 +26,9 @@ from desktop_integrations.extensions.discovery import PluginKind, PluginRefusedE
 from desktop_integrations.extensions.extension import Extension
 from desktop_integrations.naming import PLUGIN_PACKAGE
 
+# A frame of a formatted traceback, or the location line of a SyntaxError.
+_FRAME = re.compile(r'^  File "(?P<file>[^"]*)", line (?P<line>\d+)', re.MULTILINE)
+
 
 @dataclass(frozen=True)
 class LoadError:
@@ -35,15 +40,57 @@ class LoadError:
         traceback: The full traceback, or ``""`` when the plugin was refused
             before any of its code ran.
         path: The plugin's module file or package folder, if it has one.
+        crashed: Whether the plugin is disabled because it crashed the app.
     """
 
     plugin: str
     message: str
     traceback: str = ""
     path: Path | None = None
+    crashed: bool = False
 
     def __str__(self) -> str:
         return self.message
+
+    def _plugin_frames(self) -> list[re.Match[str]]:
+        if self.path is None:
+            return []
+        root = str(self.path)
+        return [
+            match
+            for match in _FRAME.finditer(self.traceback)
+            if match["file"] == root or match["file"].startswith(root + os.sep)
+        ]
+
+    def _stack_dump(self) -> bool:
+        """Whether the traceback is faulthandler's stack at a crash, innermost frame first."""
+        return self.traceback.lstrip().startswith("Fatal Python error")
+
+    def location(self) -> str:
+        """Where in the plugin it failed, for people: ``"broken.py, line 4"``.
+
+        The innermost frame in the plugin's own files (the line of a syntax
+        error), relative to its plugins folder; else the plugin's file name;
+        ``""`` for a plugin without files.
+        """
+        if self.path is None:
+            return ""
+        frames = self._plugin_frames()
+        if not frames:
+            return self.path.name
+        frame = frames[0] if self._stack_dump() else frames[-1]
+        file = Path(frame["file"]).relative_to(self.path.parent)
+        return f"{file.as_posix()}, line {frame['line']}"
+
+    def plugin_traceback(self) -> str:
+        """The traceback from the plugin's first frame on, without the loader's frames."""
+        frames = self._plugin_frames()
+        if not frames or self._stack_dump():
+            return self.traceback
+        head = (
+            "Traceback (most recent call last):\n" if self.traceback.startswith("Traceback") else ""
+        )
+        return head + self.traceback[frames[0].start() :]
 
     @classmethod
     def from_exception(cls, source: PluginSource, what: str, error: BaseException) -> LoadError:
@@ -84,6 +131,7 @@ class LoadError:
             "\n".join(error.message for error in errors),
             "\n".join(error.traceback for error in errors if error.traceback),
             errors[0].path,
+            any(error.crashed for error in errors),
         )
 
 

@@ -3,7 +3,10 @@
 A plugin that fails in any way (a syntax error, an import error, an exception
 or ``sys.exit()`` while importing or in ``initialize()``, a duplicate or
 invalid integration) is recorded as a :class:`LoadError` for that plugin and
-logged; every other plugin and the app keep working.
+logged; every other plugin and the app keep working. Before a folder plugin is
+imported, it must pass the safety check (owner and permissions), the crash
+guard (it did not crash the app last time) and the probe (it imports in a
+child process within the time limit).
 
 It sends ``extension_enabled``, ``extension_disabled`` and ``extensions_changed``
 (see :mod:`desktop_integrations.signals`).
@@ -21,13 +24,14 @@ from desktop_integrations.errors import IntegrationError
 from desktop_integrations.extensions.discovery import (
     PluginKind,
     PluginSource,
-    check_folder_plugin,
     find_builtin_plugins,
     find_entry_point_plugins,
     find_folder_plugins,
     fingerprint,
 )
-from desktop_integrations.extensions.extension import Extension
+from desktop_integrations.extensions.extension import Extension, shut_down
+from desktop_integrations.extensions.gate import SHUTDOWN_TIMEOUT, Gate
+from desktop_integrations.extensions.guard import CrashGuard
 from desktop_integrations.extensions.loader import (
     LoadError,
     extension_classes,
@@ -69,6 +73,11 @@ class ExtensionManager:
             (:func:`~desktop_integrations.paths.plugins_dir`, created if missing).
         safe_mode: Load only the built-in plugins, skipping plugins folders
             and installed distributions.
+        probe_timeout: Seconds a folder plugin may take to import in the probe;
+            None: ``$DESKTOP_INTEGRATIONS_PROBE_TIMEOUT``, else 5.
+        shutdown_timeout: Seconds each extension's ``shutdown()`` may take.
+        watch_faults: Record the Python stack at a fatal signal, so that the
+            plugin that crashed the app is known at the next start.
 
     Attributes:
         plugin_dirs: The user plugins folders, in the order they are searched.
@@ -83,9 +92,16 @@ class ExtensionManager:
         plugin_dirs: Sequence[str | Path] | None = None,
         *,
         safe_mode: bool = False,
+        probe_timeout: float | None = None,
+        shutdown_timeout: float = SHUTDOWN_TIMEOUT,
+        watch_faults: bool = False,
     ) -> None:
         self.integration_manager = integration_manager
         self.safe_mode = safe_mode
+        self.shutdown_timeout = shutdown_timeout
+        self.gate = Gate(
+            CrashGuard(paths.data_dir() / "crash-guard", watch_faults=watch_faults), probe_timeout
+        )
         if plugin_dirs is None:
             default = paths.plugins_dir()
             try:
@@ -118,10 +134,11 @@ class ExtensionManager:
                 sources += find_entry_point_plugins()
             except Exception:
                 logger.exception("Cannot list the plugins of installed distributions")
+        problems = self.gate.screen([(source, None) for source in sources])
         for source in sources:
             taken = self._plugins.get(source.name)
             if taken is None:
-                self._load_plugin(source)
+                self._load_plugin(source, None, problems.get(source.name))
             else:
                 self._duplicates[source.name] = LoadError.duplicate(source, taken.source)
                 logger.error("%s", self._duplicates[source.name].message)
@@ -148,6 +165,8 @@ class ExtensionManager:
     def reload_plugin(self, name: str) -> None:
         """Unload a plugin and load it again, for instance to retry a failed one.
 
+        The plugin is probed again, and loads even if it crashed the app before.
+
         Raises:
             ExtensionNotFoundError: No plugin has this name.
         """
@@ -155,13 +174,17 @@ class ExtensionManager:
         if plugin is None:
             raise ExtensionNotFoundError(f"No plugin named {name!r} is loaded")
         self._unload_plugin(name)
-        self._load_plugin(plugin.source, fingerprint(plugin.source))
+        self.gate.guard.forgive(name)
+        digest = fingerprint(plugin.source)
+        problems = self.gate.screen([(plugin.source, digest)], fresh=True)
+        self._load_plugin(plugin.source, digest, problems.get(name))
         send_safely(extensions_changed, self)
 
     def shutdown(self) -> None:
         """Shut every extension down and unload every plugin. Their states stay stored."""
         for name in reversed(list(self._plugins)):
             self._unload_plugin(name)
+        self.gate.guard.close()
         self._duplicates.clear()
         self._folder_duplicates.clear()
         self._loaded = False
@@ -188,6 +211,7 @@ class ExtensionManager:
             if plugin.source.kind is PluginKind.FOLDER and name not in found:
                 self._unload_plugin(name)
                 changed = True
+        pending: list[tuple[PluginSource, str | None]] = []
         for name, source in found.items():
             digest = fingerprint(source)
             plugin = self._plugins.get(name)
@@ -195,25 +219,32 @@ class ExtensionManager:
                 if plugin.source == source and digest is not None and digest == plugin.fingerprint:
                     continue
                 self._unload_plugin(name)
-            self._load_plugin(source, digest)
-            changed = True
-        return changed
+            pending.append((source, digest))
+        problems = self.gate.screen(pending)
+        for source, digest in pending:
+            self._load_plugin(source, digest, problems.get(source.name))
+        return changed or bool(pending)
 
-    def _load_plugin(self, source: PluginSource, digest: str | None = None) -> None:
+    def _load_plugin(
+        self, source: PluginSource, digest: str | None, problem: LoadError | None
+    ) -> None:
         plugin = self._plugins[source.name] = _Plugin(source, digest)
-        try:
-            if source.kind is PluginKind.FOLDER:
-                check_folder_plugin(source)
-            self.import_count += 1
-            classes = extension_classes(import_plugin(source), source)
-        except KeyboardInterrupt:
-            raise
-        except BaseException as e:  # a plugin's sys.exit() must not end the app
-            forget_modules(source)
-            self._fail(plugin, "load", "was not loaded", e)
+        if problem is not None:
+            logger.error("%s\n%s", problem.message, problem.traceback)
+            plugin.errors["load"] = problem
             return
-        for cls in classes:
-            self._add_extension(plugin, cls)
+        with self.gate.running(source, digest):
+            try:
+                self.import_count += 1
+                classes = extension_classes(import_plugin(source), source)
+            except KeyboardInterrupt:
+                raise
+            except BaseException as e:  # a plugin's sys.exit() must not end the app
+                forget_modules(source)
+                self._fail(plugin, "load", "was not loaded", e)
+                return
+            for cls in classes:
+                self._add_extension(plugin, cls)
 
     def _add_extension(self, plugin: _Plugin, cls: type[Extension]) -> None:
         if not cls.__dict__.get("id"):
@@ -258,6 +289,10 @@ class ExtensionManager:
     # Enabling ----------------------------------------------------------------
 
     def _start(self, plugin: _Plugin, cls: type[Extension]) -> bool:
+        with self.gate.running(plugin.source, plugin.fingerprint):
+            return self._initialize(plugin, cls)
+
+    def _initialize(self, plugin: _Plugin, cls: type[Extension]) -> bool:
         try:
             extension = cls(self.integration_manager)
             cls.instance = extension
@@ -281,14 +316,7 @@ class ExtensionManager:
         if extension is None:
             return
         cls.instance = None
-        try:
-            extension.shutdown()
-        except KeyboardInterrupt:
-            raise
-        except BaseException:  # a plugin's sys.exit() must not end the app
-            logger.exception("Extension %r failed to shut down", cls.id)
-        finally:
-            extension.shutdown_hooks()
+        shut_down(extension, self.shutdown_timeout)
         send_safely(extension_disabled, extension)
 
     def enable_extension(self, extension_id: str) -> bool:

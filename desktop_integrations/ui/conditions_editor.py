@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QSignalBlocker
+from PySide6.QtCore import QSignalBlocker, QStringListModel, Qt
 from PySide6.QtWidgets import (
     QComboBox,
+    QCompleter,
     QHBoxLayout,
     QLineEdit,
     QPushButton,
@@ -15,7 +16,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_integrations.conditions import CHOICES, FIELD_PREFIX, MODES, OPERATORS, Conditions
+from desktop_integrations.condition_fields import (
+    FIELD_PREFIX,
+    TEXT_OPERATORS,
+    condition_fields,
+    get_condition_field,
+)
+from desktop_integrations.conditions import MODES, Conditions
 from desktop_integrations.fields import UIField
 from desktop_integrations.ui.widgets.field_widget import FieldWidget
 
@@ -24,24 +31,32 @@ FIELD_CHOICE = "field"
 
 
 class RuleRow(QWidget):
-    """One rule: what to test, how, and the value; with a Remove button."""
+    """One rule: what to test, how, and the value; with a Remove button.
+
+    What a rule can test comes from the registry of condition fields (plugins
+    add theirs); the operators offered are those of the field chosen.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.choice = QComboBox(self)
         self.choice.setAccessibleName("Test")
-        for choice in CHOICES:
-            self.choice.addItem(choice.capitalize(), choice)
+        for field in condition_fields():
+            self.choice.addItem(field.label, field.name)
+            if field.description:
+                self.choice.setItemData(
+                    self.choice.count() - 1, field.description, Qt.ItemDataRole.ToolTipRole
+                )
         self.choice.addItem("Field…", FIELD_CHOICE)
         self.field_name = QLineEdit(self)
         self.field_name.setPlaceholderText("field name")
         self.field_name.setAccessibleName("Field name")
         self.operator = QComboBox(self)
         self.operator.setAccessibleName("Operator")
-        for operator in OPERATORS:
-            self.operator.addItem(operator, operator)
         self.value = QLineEdit(self)
         self.value.setAccessibleName("Value")
+        self._suggestions = QStringListModel(self)
+        self.value.setCompleter(QCompleter(self._suggestions, self.value))
         self.remove = QToolButton(self)
         self.remove.setText("✕")
         self.remove.setAccessibleName("Remove rule")
@@ -52,11 +67,26 @@ class RuleRow(QWidget):
             layout.addWidget(widget)
         layout.addWidget(self.value, 1)
         layout.addWidget(self.remove)
-        self.choice.currentIndexChanged.connect(self._show_field_name)
-        self._show_field_name()
+        self.choice.currentIndexChanged.connect(self._choice_changed)
+        self._choice_changed()
 
-    def _show_field_name(self, *_args: Any) -> None:
-        self.field_name.setVisible(self.choice.currentData() == FIELD_CHOICE)
+    def _choice_changed(self, *_args: Any) -> None:
+        choice = self.choice.currentData()
+        self.field_name.setVisible(choice == FIELD_CHOICE)
+        field = get_condition_field(str(choice))
+        operators = field.operators if field is not None else TEXT_OPERATORS
+        current = self.operator.currentData()
+        with QSignalBlocker(self.operator):
+            self.operator.clear()
+            for operator in operators:
+                self.operator.addItem(operator, operator)
+            index = self.operator.findData(current)
+            self.operator.setCurrentIndex(max(index, 0))
+        hint = ", ".join(field.choices) if field is not None and field.choices else ""
+        self.value.setPlaceholderText(hint)
+        self._suggestions.setStringList(list(field.choices) if field is not None else [])
+        if current is not None and index < 0:
+            self.operator.currentIndexChanged.emit(self.operator.currentIndex())
 
     def rule(self) -> dict[str, str]:
         """Return the rule as the form validates it."""

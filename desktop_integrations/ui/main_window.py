@@ -145,6 +145,7 @@ class MainWindow(QMainWindow):
         if visible:
             _ = self.plugins_page
         self.actions_by_name["plugins"].setChecked(visible)
+        self._show_plugin_problems()
 
     def _show_plugins(self, visible: bool) -> None:
         self.plugins_dock.setVisible(visible)
@@ -231,11 +232,16 @@ class MainWindow(QMainWindow):
         errors = self.extension_manager.get_load_errors() if self.extension_manager else {}
         if errors:
             names = ", ".join(sorted(errors))
-            self.plugins_banner.show_message(
+            message = (
                 f"{len(errors)} plugin{'s' if len(errors) > 1 else ''} could not be loaded "
-                f"({names}). The Plugins page (View menu) shows why.",
-                "warning",
+                f"({names})."
             )
+            if self.plugins_dock.isHidden():
+                show = self.actions_by_name["plugins"]
+                action = ("Show", lambda: show.setChecked(True))
+                self.plugins_banner.show_message(message, "warning", action)
+            else:  # the page is open: it says why
+                self.plugins_banner.show_message(message, "warning")
         else:
             self.plugins_banner.hide()
 

@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_integrations.errors import IntegrationError
+from desktop_integrations.extensions.discovery import printable
+from desktop_integrations.extensions.loader import LoadError
 from desktop_integrations.extensions.manager import ExtensionManager
 
 logger = logging.getLogger(__name__)
@@ -29,11 +31,33 @@ logger = logging.getLogger(__name__)
 _ID_ROLE = Qt.ItemDataRole.UserRole
 
 
+def _cause(error: LoadError) -> str:
+    """The message without the plugin's name and path, which the report shows apart."""
+    prefix = f"Plugin {error.plugin!r} ({printable(error.path)}) "
+    return error.message.removeprefix(prefix) if error.path is not None else error.message
+
+
+def summary(error: LoadError) -> str:
+    """One line for the list of problems: where it failed first, then what."""
+    where = error.location() or error.plugin
+    return f"{where}: {_cause(error).splitlines()[0]}"
+
+
+def report(error: LoadError) -> str:
+    """The details of a problem: where, the message, and the traceback from the plugin's frame."""
+    lines = [error.location() or error.plugin, error.message]
+    traceback = error.plugin_traceback().rstrip()
+    return "\n".join(lines) + (f"\n\n{traceback}" if traceback else "")
+
+
 class PluginsPage(QWidget):
     """Lists each extension (name, version, plugin, enabled switch) and each load error.
 
-    Selecting an error shows its message and full traceback, selectable and
-    copyable; Reload retries that plugin.
+    Selecting an error shows where in the plugin it failed (``broken.py, line
+    4``), its message and the traceback from the plugin's own frame on,
+    selectable and copyable (Copy Details copies the whole traceback); Reload
+    retries that plugin, probing it again, and Try Again loads one that
+    crashed the app.
 
     Attributes:
         extensions_list: One row per loaded extension; the check box enables it.
@@ -55,10 +79,13 @@ class PluginsPage(QWidget):
         self.errors_list = QListWidget(self)
         self.errors_list.setAccessibleName("Plugins that failed to load")
         self.errors_list.currentItemChanged.connect(self._show_details)
+        # One line each, cut at the edge; the details below wrap the whole message.
+        self.errors_list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.errors_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.details = QPlainTextEdit(self)
         self.details.setReadOnly(True)
         self.details.setAccessibleName("Error details")
-        self.details.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.details.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.reload_button = QPushButton("Reload Plugin", self)
         self.reload_button.setToolTip("Load the selected plugin again")
         self.reload_button.clicked.connect(self.reload_selected)
@@ -112,7 +139,7 @@ class PluginsPage(QWidget):
         self.errors_list.clear()
         self.details.clear()
         for name, error in sorted(self.extension_manager.get_load_errors().items()):
-            error_item = QListWidgetItem(f"{name}: {error.message}", self.errors_list)
+            error_item = QListWidgetItem(summary(error), self.errors_list)
             error_item.setData(_ID_ROLE, name)
             error_item.setToolTip(error.message)
         has_errors = self.errors_list.count() > 0
@@ -142,16 +169,28 @@ class PluginsPage(QWidget):
             self.errorOccurred.emit(f"Could not change the extension {extension_id!r}: {e}")
         self.reload()
 
-    def _show_details(self, item: QListWidgetItem | None) -> None:
+    def _selected_error(self) -> LoadError | None:
+        item = self.errors_list.currentItem()
         if item is None:
-            self.details.clear()
-            return
-        error = self.extension_manager.get_load_errors().get(str(item.data(_ID_ROLE)))
-        if error is not None:
-            self.details.setPlainText(f"{error.message}\n\n{error.traceback}".rstrip())
+            return None
+        return self.extension_manager.get_load_errors().get(str(item.data(_ID_ROLE)))
+
+    def _show_details(self, item: QListWidgetItem | None) -> None:
+        error = self._selected_error() if item is not None else None
+        self.details.setPlainText(report(error) if error is not None else "")
+        crashed = error is not None and error.crashed
+        self.reload_button.setText("Try Again" if crashed else "Reload Plugin")
+        self.reload_button.setToolTip(
+            "Load the plugin that crashed the app once more"
+            if crashed
+            else "Load the selected plugin again"
+        )
 
     def _copy_details(self) -> None:
-        QApplication.clipboard().setText(self.details.toPlainText())
+        error = self._selected_error()
+        if error is not None:
+            text = f"{error.location()}\n{error.message}\n\n{error.traceback}".strip()
+            QApplication.clipboard().setText(text)
 
     def reload_selected(self) -> None:
         """Load the plugin of the selected error again."""

@@ -27,6 +27,26 @@ TOP_LEVEL = [
     "SignalHook",
     "get_integration_manager",
     "static",
+    # The delivery pipeline, for plugins' service integrations.
+    "ServiceIntegration",
+    "ServiceConfigForm",
+    "Outcome",
+    "DeliveryError",
+    "DeliveryPool",
+    "HttpTransport",
+    "SmtpServer",
+    "SmtpTransport",
+    "Conditions",
+    "Rule",
+    "Event",
+    "emit",
+    "recent_deliveries",
+    # Plugins' own condition fields, hooks on one event kind, form types.
+    "ConditionField",
+    "ConditionFieldHook",
+    "register_condition_field",
+    "EventHook",
+    "RequiredText",
 ]
 
 
@@ -34,6 +54,17 @@ TOP_LEVEL = [
 def test_contract_names_import_from_the_top_level(name: str) -> None:
     assert name in di.__all__
     assert getattr(di, name) is not None
+
+
+def test_the_public_pipeline_names_are_the_delivery_packages_own() -> None:
+    delivery = importlib.import_module("desktop_integrations.delivery")
+    for name in ("ServiceIntegration", "ServiceConfigForm", "Outcome", "DeliveryError"):
+        assert getattr(di, name) is getattr(delivery, name), name
+        assert getattr(di, name).__doc__, name
+    assert di.recent_deliveries is delivery.recent_deliveries
+    assert issubclass(di.DeliveryError, di.IntegrationError)
+    assert issubclass(di.ServiceIntegration, di.Integration)
+    assert issubclass(di.ServiceConfigForm, di.IntegrationConfigForm)
 
 
 def test_the_error_tree() -> None:

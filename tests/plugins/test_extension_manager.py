@@ -341,8 +341,9 @@ def test_a_plugin_others_can_write_to_is_refused_without_running_it(
     extensions.load()
 
     error = extensions.get_load_errors()["unsafe"]
-    assert f"{plugins / relpath} can be written by other users" in error.message
-    assert "chmod go-w" in error.message
+    who = "everyone" if mode & 0o002 else "its group"
+    assert f"{plugins / relpath} can be written by {who} (mode {mode:o})" in error.message
+    assert f"fix it with: chmod go-w '{plugins / relpath}'" in error.message
     assert not marker.exists()
 
     (plugins / relpath).chmod(0o755 if (plugins / relpath).is_dir() else 0o644)

@@ -138,7 +138,7 @@ def test_a_folder_of_broken_plugins_loads_the_good_one_and_reports_each(
         errors = extensions.get_load_errors()
         assert set(errors) == set(paths)
         for kind, error in errors.items():
-            cause = BROKEN[kind][1] if kind in BROKEN else "can be written by other users"
+            cause = BROKEN[kind][1] if kind in BROKEN else "can be written by everyone"
             assert str(paths[kind]) in error.message
             assert cause in error.message
     finally:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from desktop_integrations import Integration, IntegrationManager
+from desktop_integrations import ConditionField, ConditionFieldHook, Integration, IntegrationManager
 from desktop_integrations.conditions import Conditions
 from desktop_integrations.plugins.logfile import LogFileIntegration
 from desktop_integrations.ui.conditions_editor import ConditionsEditor
@@ -112,3 +112,38 @@ def test_an_invalid_regex_is_shown_next_to_the_conditions(
     assert dialog.apply()
     assert dialog.config is not None
     assert dialog.config.settings["conditions"]["rules"][0]["value"] == "build (failed)"
+
+
+def test_a_plugins_condition_fields_are_offered_with_their_operators(
+    qtbot: QtBot, logfile: Integration
+) -> None:
+    owner = logfile  # any hook owner will do
+    hook = ConditionFieldHook(
+        owner,
+        ConditionField("repository", "Repository", lambda e: e.fields.get("repository")),
+        ConditionField("failures", "Failed tests", lambda e: e.fields.get("failed"), int),
+    )
+    try:
+        dialog = open_dialog(qtbot, logfile)
+        editor = editor_of(dialog)
+        editor.mode.setCurrentIndex(editor.mode.findData("all"))
+        row = editor.rows[0]
+        labels = [row.choice.itemText(i) for i in range(row.choice.count())]
+        assert labels[:4] == ["Kind", "Title", "Body", "Level"]
+        assert "Repository" in labels and "Failed tests" in labels
+
+        row.choice.setCurrentIndex(row.choice.findData("failures"))
+        operators = [row.operator.itemData(i) for i in range(row.operator.count())]
+        assert operators == ["is", "is not", "less than", "greater than"]
+        row.operator.setCurrentIndex(row.operator.findData("greater than"))
+        row.value.setText("2")
+        assert editor.value()["rules"] == [
+            {"choice": "failures", "operator": "greater than", "value": "2"}
+        ]
+
+        row.choice.setCurrentIndex(row.choice.findData("level"))
+        assert row.operator.findData("greater than") < 0
+        assert row.operator.currentData() == "is"
+        assert row.value.placeholderText() == "info, success, warning, error"
+    finally:
+        hook.disable_hook()

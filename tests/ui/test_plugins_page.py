@@ -81,9 +81,9 @@ def test_broken_plugin_is_listed_with_message_and_traceback_and_can_be_reloaded(
     assert page is not None
     qtbot.waitUntil(lambda: page.errors_list.count() == 1)
     assert "1 plugin could not be loaded (pager)" in window.plugins_banner.text()
-    assert page.errors_list.item(0).text().startswith("pager: ")
+    assert page.errors_list.item(0).text().startswith("pager.py, line 6: was not loaded: ")
+    assert page.details.toPlainText().startswith("pager.py, line 6\n")
     assert "SyntaxError" in page.details.toPlainText()
-    assert "Traceback" in page.details.toPlainText()
     (plugins_dir / "pager.py").write_text(PLUGIN)
     page.reload_selected()
     assert page.errors_list.count() == 0
@@ -212,3 +212,87 @@ def test_editing_before_the_plugins_loaded_says_to_wait_not_that_the_plugin_is_m
     window.configs_view.setCurrentIndex(window.configs_view.model().index(0, 0))
     assert window.actions_by_name["edit"].isEnabled()
     extension_manager.shutdown()
+
+
+BROKEN = """\
+from desktop_integrations import Extension
+
+def fail():
+    raise RuntimeError("the configuration server at https://example.org/a/very/long/path is down")
+
+fail()
+"""
+
+
+def test_a_broken_plugin_is_reported_from_its_own_file_and_line(
+    qtbot: QtBot, window: MainWindow, plugins_dir: Path, extensions: ExtensionManager
+) -> None:
+    (plugins_dir / "broken.py").write_text(BROKEN)
+    (plugins_dir / "pkg").mkdir()
+    (plugins_dir / "pkg" / "__init__.py").write_text("from . import helpers\n")
+    (plugins_dir / "pkg" / "helpers.py").write_text("\n1 / 0\n")
+    extensions.rescan()
+    page = window.plugins_page
+    assert page is not None
+    items = [page.errors_list.item(row).text() for row in range(page.errors_list.count())]
+    assert items[0].startswith("broken.py, line 4: was not loaded: RuntimeError: the config")
+    assert items[1].startswith("pkg/helpers.py, line 2: was not loaded: ZeroDivisionError")
+
+    details = page.details.toPlainText()
+    assert details.startswith("broken.py, line 4\nPlugin 'broken' (")
+    # The traceback starts at the plugin's first frame, not in the loader.
+    traceback = details.split("\n\n", 1)[1]
+    first_frame = traceback.splitlines()[1]
+    assert first_frame == f'  File "{plugins_dir / "broken.py"}", line 6, in <module>'
+    assert "loader.py" not in details
+    assert page.details.lineWrapMode() == page.details.LineWrapMode.WidgetWidth
+
+    page._copy_details()
+    from PySide6.QtWidgets import QApplication
+
+    assert "loader.py" in QApplication.clipboard().text()  # the whole traceback
+
+
+def test_the_banner_shows_the_plugins_page_and_stops_pointing_at_it_once_open(
+    qtbot: QtBot, window: MainWindow, plugins_dir: Path, extensions: ExtensionManager
+) -> None:
+    (plugins_dir / "broken.py").write_text(BROKEN)
+    extensions.rescan()
+    window.show()
+    banner = window.plugins_banner
+    assert banner.text() == "1 plugin could not be loaded (broken)."
+    assert banner.action_button.isVisible() and banner.action_button.text() == "Show"
+
+    qtbot.mouseClick(banner.action_button, Qt.MouseButton.LeftButton)
+
+    assert window.plugins_dock.isVisible()
+    assert banner.text() == "1 plugin could not be loaded (broken)."
+    assert not banner.action_button.isVisible()
+    assert "View menu" not in banner.text()
+
+
+def test_try_again_loads_a_plugin_that_crashed_the_app(
+    qtbot: QtBot, manager: IntegrationManager, plugins_dir: Path, tmp_path: Path
+) -> None:
+    path = plugins_dir / "flaky.py"
+    path.write_text(PLUGIN)
+    # The journal of a process that died while loading it.
+    guard = tmp_path / "data" / "crash-guard"
+    guard.mkdir(parents=True)
+    (guard / "1.journal").write_text(f"loading\tflaky\t{path}\n")
+    extensions = ExtensionManager(manager, [plugins_dir])
+    extensions.load()
+    try:
+        window = MainWindow(manager, extensions)
+        qtbot.addWidget(window)
+        page = window.plugins_page
+        assert page is not None
+        assert "flaky.py: is disabled: it crashed the app on " in page.errors_list.item(0).text()
+        assert page.reload_button.text() == "Try Again"
+
+        qtbot.mouseClick(page.reload_button, Qt.MouseButton.LeftButton)
+
+        assert page.errors_list.count() == 0
+        assert "Pager" in picker_names(window)
+    finally:
+        extensions.shutdown()
