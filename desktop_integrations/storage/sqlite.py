@@ -19,6 +19,7 @@ from desktop_integrations.errors import (
     SchemaTooNewError,
     StoreError,
 )
+from desktop_integrations.storage.outbox import OutboxTables
 from desktop_integrations.storage.schema import MIGRATIONS, SCHEMA_VERSION
 from desktop_integrations.storage.secrets import FernetBox, SecretBox
 from desktop_integrations.storage.settings_codec import SettingsCodec, is_secret
@@ -57,13 +58,15 @@ def _now_after(previous: datetime | None) -> datetime:
     return now
 
 
-class ConfigStore:
+class ConfigStore(OutboxTables):
     """The SQLite database holding configurations and application state.
 
     The database runs in WAL mode with full synchronous commits, so a save is
     durable when it returns. Each write is one transaction. A database that is
     not SQLite or fails its integrity check is moved aside (never deleted) and
     a fresh one opened; :attr:`recovered_from` is then the moved file's path.
+    The outbox and delivery-log methods come from
+    :class:`~desktop_integrations.storage.outbox.OutboxTables`.
 
     Args:
         path: The database file; by default ``integrations.sqlite3`` in the
