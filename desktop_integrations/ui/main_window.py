@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from desktop_integrations.integration import Integration
     from desktop_integrations.ui.config_dialog import ConfigDialog
     from desktop_integrations.ui.plugins_page import PluginsPage
+    from desktop_integrations.url_formats import ParsedUrl
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +74,7 @@ class MainWindow(QMainWindow):
         self.plugins_banner.setAccessibleName("Plugin problems")
         self.picker = IntegrationPicker(manager, self)
         self.picker.integrationChosen.connect(self.add_config)
+        self.picker.urlParsed.connect(self.add_config_from_url)
         self.integrations_view = self.picker.view
         self._build_configs()
         splitter = QSplitter(self)
@@ -297,6 +299,14 @@ class MainWindow(QMainWindow):
     def add_config(self, integration: Integration) -> ConfigDialog:
         """Open the dialog that adds a configuration of ``integration``."""
         return self.open_config_dialog(integration)
+
+    def add_config_from_url(self, parsed: ParsedUrl) -> ConfigDialog:
+        """Open the dialog that adds a configuration, filled in from a pasted URL."""
+        from desktop_integrations.ui.url_actions import fill_dialog
+
+        dialog = self.add_config(parsed.integration)
+        fill_dialog(dialog, parsed.data)
+        return dialog
 
     def focus_picker(self) -> None:
         """Move to the integration picker to start adding a configuration."""
