@@ -55,6 +55,8 @@ class MainWindow(QMainWindow):
     """
 
     _extensionsChanged = Signal()
+    #: Emitted once the plugins started with the window are imported (see load_plugins).
+    pluginsLoaded = Signal()
 
     def __init__(
         self,
@@ -196,8 +198,10 @@ class MainWindow(QMainWindow):
             return
         if self.extension_manager.import_next():
             QTimer.singleShot(0, self._import_next)
-        elif self.configs_model.loading:
+            return
+        if self.configs_model.loading:
             self._on_plugins_changed()
+        self.pluginsLoaded.emit()
 
     def _on_plugins_changed(self) -> None:
         if (
