@@ -196,8 +196,13 @@ class MainWindow(QMainWindow):
     def _import_next(self) -> None:
         if self.extension_manager is None or self._closed:
             return
+        listed = self.extension_manager.listing_complete
         if self.extension_manager.import_next():
-            QTimer.singleShot(0, self._import_next)
+            # Once every integration is listed, the window shows the complete
+            # lists before the next import: its views lay out and paint on
+            # later turns of the event loop than a zero timer's.
+            just_listed = not listed and self.extension_manager.listing_complete
+            QTimer.singleShot(20 if just_listed else 0, self._import_next)
             return
         if self.configs_model.loading:
             self._on_plugins_changed()
