@@ -32,7 +32,7 @@ answered a 5 ms timer without a gap longer than 50 ms for 300 ms; idle is the
 start of that quiet stretch.
 
 It prints the wall-clock times of the first paint, ready and idle, and the
-process's peak RSS (``ru_maxrss``, which covers every thread) at each; the
+process's peak RSS (``VmHWM``, which covers every thread) at each; the
 parent subtracts its launch time.
 """
 
@@ -57,7 +57,19 @@ QUIET = 0.300
 
 
 def peak_rss_mib() -> float:
-    """The peak resident set size of this process so far, in MiB."""
+    """The peak resident set size of this process so far (every thread), in MiB.
+
+    ``VmHWM``, the high-water mark of this program's own address space:
+    ``ru_maxrss`` also counts the parent's pages from before ``exec``, so a
+    large parent (one that imported PySide6) would raise every child's figure.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
