@@ -44,21 +44,26 @@ def _schema_url(cluster: Cluster) -> str:
 
 
 def _fill(store: Any, count: int) -> None:
-    """Add ``count`` rows in one transaction, as an import would."""
+    """Add ``count`` rows in one transaction, as an import would (COPY on PostgreSQL)."""
     now = datetime.now(UTC)
-    stamp: Any = now.isoformat() if store.live is False else now
+    columns = (
+        "integration_id, name, enabled, settings, extra_data, settings_version, revision,"
+        " time_added, last_updated, uid"
+    )
+    rows = (
+        ("bench.listed", f"c{n}", 1, "{}", "{}", 0, 1, now, now, uuid.uuid4().hex)
+        for n in range(count)
+    )
     with store.transaction("fill") as conn:
-        rows = [("bench.listed", f"c{n}", 1, "{}", "{}", 0, 1, stamp, stamp, uuid.uuid4().hex)
-                for n in range(count)]  # fmt: skip
-        sql = (
-            "INSERT INTO configs (integration_id, name, enabled, settings, extra_data,"
-            " settings_version, revision, time_added, last_updated, uid)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        )
         if store.live:
-            conn.raw.cursor().executemany(sql.replace("?", "%s"), rows)
+            with conn.raw.cursor().copy(f"COPY configs ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
         else:
-            conn.executemany(sql, rows)
+            conn.executemany(
+                f"INSERT INTO configs ({columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                ((*row[:7], now.isoformat(), now.isoformat(), row[9]) for row in rows),
+            )
 
 
 def _project(target: Callable[[], str], params: dict[str, int]) -> dict[str, float]:
