@@ -49,6 +49,7 @@ class IntegrationPicker(QWidget):
 
     def __init__(self, manager: IntegrationManager, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.manager = manager
         self.model = IntegrationsModel(manager, self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
@@ -111,9 +112,13 @@ class IntegrationPicker(QWidget):
         self.url_import.refresh()
 
     def _on_activated(self, index: QModelIndex) -> None:
+        from desktop_integrations.declared import DeclaredIntegration
         from desktop_integrations.integration import Integration  # loaded with the plugins
 
         integration = index.data(IntegrationRole)
+        if isinstance(integration, DeclaredIntegration):
+            # Its plugin is imported now; a failure is reported with the plugins' problems.
+            integration = self.manager.load_integration(integration.id)
         if isinstance(integration, Integration):
             self.integrationChosen.emit(integration)
 
