@@ -8,10 +8,9 @@ import socket
 import threading
 import time
 import uuid
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Mapping
-from concurrent.futures import Future
-from concurrent.futures import wait as wait_futures
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
@@ -33,9 +32,6 @@ logger = logging.getLogger(__name__)
 #: Seconds an idle worker sleeps before looking at the outbox again (new
 #: deliveries in this process wake it at once).
 IDLE_POLL = 2.0
-#: Seconds between looks at the delivery log while waiting for deliveries
-#: that another process may be sending.
-LOG_POLL = 0.5
 #: Finished deliveries between two trims of the delivery log.
 PRUNE_EVERY = 200
 _HOST = socket.gethostname()
@@ -50,6 +46,13 @@ class Sender(Protocol):
 
     def send(self, settings: Mapping[str, Any], event: Event, pool: DeliveryPool) -> Outcome:
         """Send the event to the service."""
+
+
+class Waiter(Protocol):
+    """Waits for some deliveries (an emission's)."""
+
+    def finished(self, delivery: Delivery) -> None:
+        """Take the outcome of one of them."""
 
 
 @dataclass(frozen=True)
@@ -112,7 +115,7 @@ class Dispatcher:
         self._stopping = False
         self._next_due = 0.0
         self._threads: list[threading.Thread] = []
-        self._watchers: dict[str, list[Future[Delivery]]] = {}
+        self._watchers: dict[str, weakref.ref[Waiter]] = {}
         self._listeners: list[Callable[[Delivery], None]] = []
         self._cache_lock = threading.Lock()
         self._settings: OrderedDict[tuple[int, int, int], tuple[Mapping[str, Any], str]] = (
@@ -226,10 +229,11 @@ class Dispatcher:
     def _announce(self, finished: list[Delivery]) -> None:
         with self._cond:
             listeners = list(self._listeners)
-            futures = [(d, self._watchers.pop(d.delivery_id, [])) for d in finished]
-        for delivery, watchers in futures:
-            for future in watchers:
-                future.set_result(delivery)
+            refs = [(d, self._watchers.pop(d.delivery_id, None)) for d in finished]
+        for delivery, ref in refs:
+            waiter = ref() if ref is not None else None
+            if waiter is not None:
+                waiter.finished(delivery)
             for listener in listeners:
                 listener(delivery)
 
@@ -338,45 +342,26 @@ class Dispatcher:
             elif listener is not None:
                 self._listeners.append(listener)
 
-    def wait_for(self, delivery_ids: Collection[str], timeout: float | None) -> dict[str, Delivery]:
-        """Wait for the outcomes of some deliveries, sent by this process or another.
+    def track(self, waiter: Waiter, delivery_ids: Collection[str]) -> None:
+        """Call ``waiter.finished(delivery)`` when these workers finish one of these.
 
-        Returns:
-            The finished ones, by delivery ID.
+        Only a weak reference to ``waiter`` is kept: an emission nobody holds
+        costs nothing while its deliveries wait in the outbox.
         """
-        deadline = None if timeout is None else time.monotonic() + timeout
-        futures: dict[str, Future[Delivery]] = {}
+        ref = weakref.ref(waiter)
         with self._cond:
             for delivery_id in delivery_ids:
-                future: Future[Delivery] = Future()
-                self._watchers.setdefault(delivery_id, []).append(future)
-                futures[delivery_id] = future
-        results: dict[str, Delivery] = {}
-        try:
-            while True:
-                missing = [i for i in delivery_ids if i not in results]
-                for delivery in self._logged(missing):
-                    results[delivery.delivery_id] = delivery
-                if len(results) == len(futures):
-                    return results
-                left = None if deadline is None else deadline - time.monotonic()
-                if left is not None and left <= 0:
-                    return results
-                waiting = [f for i, f in futures.items() if i not in results]
-                wait_futures(waiting, timeout=LOG_POLL if left is None else min(LOG_POLL, left))
-                for delivery_id, future in futures.items():
-                    if future.done():
-                        results[delivery_id] = future.result()
-        finally:
-            with self._cond:
-                for delivery_id, future in futures.items():
-                    watchers = self._watchers.get(delivery_id)
-                    if watchers and future in watchers:
-                        watchers.remove(future)
-                        if not watchers:
-                            del self._watchers[delivery_id]
+                self._watchers[delivery_id] = ref
+        weakref.finalize(waiter, self._untrack, list(delivery_ids), ref)
 
-    def _logged(self, delivery_ids: list[str]) -> list[Delivery]:
+    def _untrack(self, delivery_ids: list[str], ref: weakref.ref[Waiter]) -> None:
+        with self._cond:
+            for delivery_id in delivery_ids:
+                if self._watchers.get(delivery_id) is ref:
+                    del self._watchers[delivery_id]
+
+    def logged(self, delivery_ids: list[str]) -> list[Delivery]:
+        """Return the logged outcomes of these deliveries (sent by any process)."""
         if not delivery_ids:
             return []
         try:

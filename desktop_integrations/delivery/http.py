@@ -182,15 +182,20 @@ class HttpTransport:
 
 def _transport() -> httpx.BaseTransport:
     """Return a transport that sets TLS up (the CA bundle: tens of ms) on its first use."""
+    import socket
+
     import httpx
 
     limits = httpx.Limits(max_connections=None, max_keepalive_connections=64, keepalive_expiry=30)
+    # A request goes out as headers, then body: without TCP_NODELAY the body
+    # waits for the server's delayed ACK of the headers (40 ms on Linux).
+    options = [(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]
 
     class Transport(httpx.BaseTransport):
         def __init__(self) -> None:
             self._lock = threading.Lock()
             # Plain http:// has no TLS to verify; https:// gets its own transport.
-            self._plain = httpx.HTTPTransport(verify=False, limits=limits)
+            self._plain = httpx.HTTPTransport(verify=False, limits=limits, socket_options=options)
             self._secure: httpx.HTTPTransport | None = None
 
         def handle_request(self, request: httpx.Request) -> httpx.Response:
@@ -198,7 +203,7 @@ def _transport() -> httpx.BaseTransport:
                 return self._plain.handle_request(request)
             with self._lock:
                 if self._secure is None:
-                    self._secure = httpx.HTTPTransport(limits=limits)
+                    self._secure = httpx.HTTPTransport(limits=limits, socket_options=options)
                 secure = self._secure
             return secure.handle_request(request)
 
