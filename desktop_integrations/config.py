@@ -48,6 +48,8 @@ class IntegrationConfig:
     ) -> None:
         self.manager = manager
         self.id: int | None = None
+        #: A stable, unique ID, given when first saved and kept by export and import.
+        self.uid: str | None = None
         self.integration_id = integration_id
         self.name = name
         self.enabled = enabled
@@ -224,7 +226,7 @@ class IntegrationConfig:
             return NotImplemented
         if self.id is None or other.id is None:
             return self is other
-        return self.id == other.id and self.manager.store.path == other.manager.store.path
+        return self.id == other.id and self.manager.store.location == other.manager.store.location
 
     def __hash__(self) -> int:
         if self.id is None:

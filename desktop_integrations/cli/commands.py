@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -13,7 +11,8 @@ from pathlib import Path
 from desktop_integrations.errors import IntegrationError
 from desktop_integrations.levels import LEVELS
 from desktop_integrations.manager import IntegrationManager, set_integration_manager
-from desktop_integrations.storage import ConfigStore
+from desktop_integrations.storage import Store
+from desktop_integrations.storage import open_store as open_target
 
 #: A subcommand: its help text, a function adding its arguments to its parser,
 #: and a function running it that returns the exit status.
@@ -28,13 +27,16 @@ def report(message: str) -> None:
     print(f"desktop-integrations: {message}", file=sys.stderr)
 
 
-def open_store() -> ConfigStore:
-    """Open the default database, saying on stderr if it had to be moved aside.
+def open_store() -> Store:
+    """Open the chosen database, saying on stderr if it had to be moved aside.
+
+    ``--database`` or ``$DESKTOP_INTEGRATIONS_DATABASE`` chooses it (an SQLite
+    file or a PostgreSQL URL); else it is the file in the data folder.
 
     Raises:
         StoreError: The database cannot be opened, or is from a newer version.
     """
-    store = ConfigStore()
+    store = open_target()
     if store.recovered_from is not None:
         report(
             f"the database was unreadable; it was moved to {store.recovered_from} "
@@ -205,32 +207,17 @@ def _add_export_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _write_private(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` atomically, readable only by the user."""
-    import tempfile  # only exports need it; the app imports this module at start-up
-
-    folder = path.resolve().parent
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def _export(args: argparse.Namespace) -> int:
-    from desktop_integrations.cli.transfer import export_configs
+    from desktop_integrations.cli.transfer import dump_document, export_configs, write_private
 
     with _opened(args) as manager:
         document = export_configs(manager, include_secrets=args.include_secrets)
-    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    text = dump_document(document)
     if str(args.file) == "-":
         sys.stdout.write(text)
         return 0
     try:
-        _write_private(args.file, text)
+        write_private(args.file, text)
     except OSError as e:
         report(f"export: cannot write {args.file}: {e.strerror or e}")
         return 1
@@ -241,10 +228,18 @@ def _export(args: argparse.Namespace) -> int:
 
 def _add_import_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", type=Path, metavar="FILE", help="a file written by export")
+    parser.add_argument(
+        "--as-new",
+        action="store_true",
+        help="add every entry as a new configuration, even one that matches a stored one",
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="say what would be done, and store nothing"
+    )
 
 
 def _import(args: argparse.Namespace) -> int:
-    from desktop_integrations.cli.transfer import ConfigImportError, import_configs
+    from desktop_integrations.cli.transfer import ConfigImportError, apply_import, plan_import
 
     try:
         text = args.file.read_text(encoding="utf-8")
@@ -253,7 +248,13 @@ def _import(args: argparse.Namespace) -> int:
         return 1
     with _opened(args) as manager:
         try:
-            saved = import_configs(manager, text)
+            plan = plan_import(manager, text, as_new=args.as_new)
+            if args.dry_run and not plan.problems:
+                for choice in plan.choices:
+                    print(choice.describe())
+                print(f"Nothing was stored (--dry-run): {plan.summary()}.")
+                return 0
+            results = apply_import(manager, plan)
         except ConfigImportError as e:
             report(f"import: {args.file}: {e}")
             for problem in e.problems:
@@ -262,8 +263,8 @@ def _import(args: argparse.Namespace) -> int:
         except IntegrationError as e:
             report(f"import: {e}")
             return 1
-        for config in saved:
-            print(f"Imported {config.name!r} ({config.integration_id}) as #{config.id}.")
+        for choice, config in results:
+            print(choice.describe(config))
     return 0
 
 
@@ -282,7 +283,8 @@ COMMANDS: dict[str, Command] = {
     "list": ("list the configurations", lambda parser: None, _list),
     "export": ("export the configurations to a JSON file", _add_export_arguments, _export),
     "import": (
-        "import configurations from a file written by export; all or nothing",
+        "import a file written by export: adds new entries, updates those with a stored "
+        "UID; all or nothing",
         _add_import_arguments,
         _import,
     ),

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import os
 import sqlite3
 import threading
+import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -19,6 +22,7 @@ from desktop_integrations.errors import (
     SchemaTooNewError,
     StoreError,
 )
+from desktop_integrations.storage.base import PolledChanges, SharedReads
 from desktop_integrations.storage.outbox import OutboxTables
 from desktop_integrations.storage.schema import MIGRATIONS, SCHEMA_VERSION
 from desktop_integrations.storage.secrets import FernetBox, SecretBox
@@ -40,8 +44,25 @@ _REASONS = {
 }
 _CONFIG_COLUMNS = (
     "id, integration_id, name, enabled, settings, extra_data, settings_version, revision,"
-    " time_added, last_updated"
+    " time_added, last_updated, uid"
 )
+
+
+def _make_private(path: Path) -> None:
+    """Create the database file readable only by the user; restrict it, -wal and -shm.
+
+    SQLite gives the -wal and -shm files the database file's mode.
+    """
+    try:
+        if not path.exists():
+            with contextlib.suppress(FileExistsError):
+                os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            if file.exists() and file.stat().st_mode & 0o077:
+                file.chmod(0o600)
+    except OSError as e:
+        # A read-only or foreign file still opens; saving reports the problem.
+        logger.warning("Cannot restrict the database's permissions: %s", e.strerror or e)
 
 
 def describe_error(error: sqlite3.Error) -> str:
@@ -58,8 +79,12 @@ def _now_after(previous: datetime | None) -> datetime:
     return now
 
 
-class ConfigStore(OutboxTables):
+class ConfigStore(OutboxTables, SharedReads, PolledChanges):
     """The SQLite database holding configurations and application state.
+
+    It keeps the :class:`~desktop_integrations.storage.base.Store` interface.
+    It is not live: other processes' changes are seen by polling
+    :meth:`generation` (``IntegrationManager.check_expired()``).
 
     The database runs in WAL mode with full synchronous commits, so a save is
     durable when it returns. Each write is one transaction. A database that is
@@ -80,6 +105,7 @@ class ConfigStore(OutboxTables):
 
     def __init__(self, path: str | Path | None = None, *, secrets: SecretBox | None = None) -> None:
         self.path = Path(path) if path is not None else paths.database_path()
+        self.location = str(self.path)
         self.secrets: SecretBox = secrets or FernetBox()
         self.codec = SettingsCodec(self.secrets)
         self.recovered_from: Path | None = None
@@ -89,13 +115,15 @@ class ConfigStore(OutboxTables):
     # Opening and migrating ------------------------------------------------
 
     def _connect(self) -> sqlite3.Connection:
+        _make_private(self.path)
         conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=10)
         conn.row_factory = sqlite3.Row
         return conn
 
     def _open(self) -> sqlite3.Connection:
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # The settings are the user's alone, as their secrets' key file is.
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         except OSError as e:
             raise StoreError(f"Cannot create the data folder {self.path.parent}: {e}") from e
         conn = self._connect()
@@ -264,6 +292,7 @@ class ConfigStore(OutboxTables):
             manager, row["integration_id"], row["name"], bool(row["enabled"])
         )
         config.id = row["id"]
+        config.uid = row["uid"]
         config.revision = row["revision"]
         config.settings_version = row["settings_version"]
         config.time_added = datetime.fromisoformat(row["time_added"])
@@ -323,17 +352,19 @@ class ConfigStore(OutboxTables):
             if row is None:
                 row = conn.execute(
                     "INSERT INTO configs (id, integration_id, name, enabled, settings, extra_data,"
-                    " settings_version, revision, time_added, last_updated)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)"
-                    " RETURNING id, revision",
+                    " settings_version, revision, time_added, last_updated, uid)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)"
+                    " RETURNING id, revision, uid",
                     (
                         config.id,
                         config.integration_id,
                         *values,
                         time_added.isoformat(),
                         stamp,
+                        config.uid or uuid.uuid4().hex,
                     ),
                 ).fetchone()
+                config.uid = row["uid"]
             generation = conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[
                 0
             ]
