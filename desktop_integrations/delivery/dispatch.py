@@ -165,35 +165,61 @@ class Dispatcher:
                 logger.debug("Could not release the leases: %s", e)
 
     def _run(self) -> None:
+        done: tuple[list[Delivery], list[_Deferred]] = ([], [])
         while True:
             with self._cond:
-                if self._stopping:
-                    return
+                stopping = self._stopping
                 seen = self._wakeups
             try:
-                batch = self._claim()
+                batch = self._record_and_claim(*done, claim=not stopping)
             except StoreError as e:
                 if isinstance(e.__cause__, Exception) and "closed" in str(e.__cause__):
                     return  # the store was closed: nothing more to send from it
-                logger.warning("Could not read the outbox: %s", e)
+                # The leases run out and the deliveries are sent again: at least once.
+                logger.warning("Could not record deliveries or read the outbox: %s", e)
                 batch = []
+            done = ([], [])
+            if stopping:
+                return
             if batch:
-                self._send_batch(batch)
+                done = self._send_batch(batch)
                 continue
             with self._cond:
                 if not self._stopping and self._wakeups == seen:
                     due = self._next_due - time.time()
                     self._cond.wait(min(IDLE_POLL, due) if due > 0 else IDLE_POLL)
 
-    def _claim(self) -> list[OutboxEntry]:
+    def _record_and_claim(
+        self, finished: list[Delivery], deferred: list[_Deferred], *, claim: bool
+    ) -> list[OutboxEntry]:
+        """Record a batch's outcomes and take the next batch, in one transaction."""
         ids = {i.integration_id for i in self.manager.get_integrations() if isinstance(i, Sender)}
-        if not ids:
+        if not finished and not deferred and not (claim and ids):
             return []
-        return self.store.claim_deliveries(
-            self.owner, ids, limit=self.batch_size, lease=self.lease, now=time.time()
-        )
+        with self.store.transaction("record deliveries and take more"):
+            if finished:
+                row_ids = self.store.finish_deliveries(finished)
+                finished = [replace(d, id=row) for d, row in zip(finished, row_ids, strict=True)]
+            self.store.defer_deliveries(
+                [(d.delivery_id, d.not_before, d.attempts) for d in deferred]
+            )
+            batch = (
+                self.store.claim_deliveries(
+                    self.owner, ids, limit=self.batch_size, lease=self.lease, now=time.time()
+                )
+                if claim and ids
+                else []
+            )
+        if deferred:
+            with self._cond:
+                soonest = min(d.not_before for d in deferred)
+                if self._next_due <= time.time() or soonest < self._next_due:
+                    self._next_due = soonest
+        self._announce(finished)
+        self._prune(finished)
+        return batch
 
-    def _send_batch(self, batch: list[OutboxEntry]) -> None:
+    def _send_batch(self, batch: list[OutboxEntry]) -> tuple[list[Delivery], list[_Deferred]]:
         finished: list[Delivery] = []
         deferred: list[_Deferred] = []
         for entry in batch:
@@ -208,23 +234,7 @@ class Dispatcher:
         if len(batch) < self.batch_size:
             # The burst is over: hang up on mail servers rather than idle on them.
             self.pool.smtp.close()
-        try:
-            if finished:
-                row_ids = self.store.finish_deliveries(finished)
-                finished = [replace(d, id=row) for d, row in zip(finished, row_ids, strict=True)]
-            self.store.defer_deliveries(
-                [(d.delivery_id, d.not_before, d.attempts) for d in deferred]
-            )
-        except StoreError as e:
-            # The lease runs out and the deliveries are sent again: at least once.
-            logger.error("Could not record %d deliveries: %s", len(batch), e)
-        if deferred:
-            with self._cond:
-                soonest = min(d.not_before for d in deferred)
-                if self._next_due <= time.time() or soonest < self._next_due:
-                    self._next_due = soonest
-        self._announce(finished)
-        self._prune(finished)
+        return finished, deferred
 
     def _announce(self, finished: list[Delivery]) -> None:
         with self._cond:
