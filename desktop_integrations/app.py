@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop_integrations import paths
 from desktop_integrations.cli.commands import open_store, report
+from desktop_integrations.delivery import get_delivery_pool
 from desktop_integrations.errors import StoreError
 from desktop_integrations.extensions.manager import ExtensionManager
 from desktop_integrations.manager import IntegrationManager, set_integration_manager
@@ -102,6 +103,8 @@ def run(args: argparse.Namespace, qt_argv: list[str]) -> int:
         return 1
     manager = IntegrationManager(store)
     set_integration_manager(manager)
+    # Deliveries left in the outbox go out once their plugins have loaded.
+    get_delivery_pool().attach(manager)
     safe_mode = bool(getattr(args, "safe_mode", False))
     extensions = ExtensionManager(manager, safe_mode=safe_mode, watch_faults=True)
     try:
@@ -119,6 +122,7 @@ def run(args: argparse.Namespace, qt_argv: list[str]) -> int:
         window.close()
         return status
     finally:
+        get_delivery_pool().shutdown()
         extensions.shutdown()
         manager.shutdown()
         store.close()

@@ -1,10 +1,13 @@
 """Events that host applications emit, and :func:`emit`, the one call they make.
 
-An event goes to every receiver of the ``event_occurred`` signal. Receivers
-run off the caller's thread, each in isolation, so a receiver that hangs or
-raises never delays the caller or the other receivers. The deliveries they
-start are collected on the :class:`Emission` that :func:`emit` returns, so a
-caller that needs the results (the command line, tests) can wait for them.
+:func:`emit` first hands the event to the routers (the delivery pipeline
+registers one: it writes the event and a pending delivery per matching
+configuration to the store's outbox, without network I/O), then to every
+receiver of the ``event_occurred`` signal. Receivers run off the caller's
+thread, each in isolation, so a receiver that hangs or raises never delays
+the caller or the other receivers. The deliveries of both are collected on
+the :class:`Emission` that :func:`emit` returns, so a caller that needs the
+results (the command line, tests) can wait for them.
 """
 
 from __future__ import annotations
@@ -13,12 +16,12 @@ import contextvars
 import logging
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from concurrent.futures import wait as wait_futures
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
@@ -28,7 +31,18 @@ from desktop_integrations.signals import event_occurred
 if TYPE_CHECKING:
     from desktop_integrations.delivery.record import Delivery
 
-__all__ = ["LEVELS", "Emission", "Event", "Level", "current_emission", "emit", "event_occurred"]
+__all__ = [
+    "LEVELS",
+    "Emission",
+    "Event",
+    "Level",
+    "Pending",
+    "add_router",
+    "current_emission",
+    "emit",
+    "event_occurred",
+    "remove_router",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +85,16 @@ class Event(BaseModel):
         return value
 
 
+class Pending(Protocol):
+    """Deliveries of an emission that finish elsewhere (the outbox's workers)."""
+
+    def wait(self, timeout: float | None) -> list[Delivery]:
+        """Wait up to ``timeout`` seconds; return the finished deliveries, in order."""
+
+    def unfinished(self) -> int:
+        """Return how many are not finished yet."""
+
+
 class Emission:
     """One emitted event: the receivers it reached and the deliveries they started.
 
@@ -83,6 +107,12 @@ class Emission:
         self._lock = threading.Lock()
         self._receivers: list[threading.Thread] = []
         self._deliveries: list[Future[Delivery]] = []
+        self._pending: list[Pending] = []
+
+    def add_pending(self, pending: Pending) -> None:
+        """Track deliveries a router queued."""
+        with self._lock:
+            self._pending.append(pending)
 
     def add_receiver(self, thread: threading.Thread) -> None:
         """Track a thread running a receiver of the event."""
@@ -103,7 +133,9 @@ class Emission:
         """Return how many receivers and deliveries are still running."""
         with self._lock:
             running = sum(thread.is_alive() for thread in self._receivers)
-            return running + sum(not future.done() for future in self._deliveries)
+            pending = list(self._pending)
+            running += sum(not future.done() for future in self._deliveries)
+        return running + sum(batch.unfinished() for batch in pending)
 
     def wait(
         self, timeout: float | None = None, receiver_timeout: float = RECEIVER_TIMEOUT
@@ -134,9 +166,14 @@ class Emission:
             logger.warning("The receiver %s of event %r has not returned", name, self.event.kind)
         with self._lock:
             deliveries = list(self._deliveries)
+            pending = list(self._pending)
+        finished: list[Delivery] = []
+        for batch in pending:
+            remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
+            finished.extend(batch.wait(remaining))
         remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
         wait_futures(deliveries, timeout=remaining)
-        return [future.result() for future in deliveries if future.done()]
+        return finished + [future.result() for future in deliveries if future.done()]
 
 
 _current: contextvars.ContextVar[Emission | None] = contextvars.ContextVar(
@@ -175,12 +212,39 @@ def _owner(receiver: Any) -> str:
     return str(getattr(receiver, "__qualname__", receiver))
 
 
-def emit(event: Event, sender: Any = None) -> Emission:
-    """Send ``event`` to every receiver of ``event_occurred`` and return at once.
+#: Called by emit() in the caller's thread, before the receivers; see add_router().
+Router = Callable[[Event, Any, Emission], None]
+_routers: list[Router] = []
+_routers_lock = threading.Lock()
 
-    Each receiver runs in its own daemon thread: one that hangs or raises
-    affects neither the caller nor the others, and never keeps the process
-    alive on exit.
+
+def add_router(router: Router) -> None:
+    """Have ``router(event, sender, emission)`` see every emitted event first.
+
+    A router runs in the emitting thread (possibly the GUI thread), so it
+    must not do network I/O; the delivery pipeline's router only writes to
+    the store. An exception it raises is logged and goes no further.
+    """
+    with _routers_lock:
+        if router not in _routers:
+            _routers.append(router)
+
+
+def remove_router(router: Router) -> None:
+    """Undo :func:`add_router`."""
+    with _routers_lock:
+        if router in _routers:
+            _routers.remove(router)
+
+
+def emit(event: Event, sender: Any = None) -> Emission:
+    """Send ``event`` to the routers and every receiver of ``event_occurred``.
+
+    The routers run first, in this thread: the delivery pipeline's writes the
+    event's deliveries to the outbox (durable when this returns) and never
+    touches the network. Then each receiver runs in its own daemon thread: one
+    that hangs or raises affects neither the caller nor the others, and never
+    keeps the process alive on exit.
 
     Args:
         event: The event.
@@ -190,6 +254,13 @@ def emit(event: Event, sender: Any = None) -> Emission:
         The emission, whose :meth:`~Emission.wait` returns the deliveries.
     """
     emission = Emission(event)
+    with _routers_lock:
+        routers = list(_routers)
+    for router in routers:
+        try:
+            router(event, sender, emission)
+        except Exception:
+            logger.exception("Router %r of event %r failed", router, event.kind)
     for receiver in event_occurred.receivers_for(sender):
         thread = threading.Thread(
             target=_run_receiver,

@@ -25,6 +25,11 @@ def isolated_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterato
     set_integration_manager(None)
     yield
     set_integration_manager(None)
+    # Stop the workers the test's emits started, before its database is closed.
+    from desktop_integrations.delivery.pool import get_delivery_pool, set_delivery_pool
+
+    get_delivery_pool().shutdown()
+    set_delivery_pool(None)
 
 
 @pytest.fixture

@@ -38,6 +38,8 @@ class RecordingServer:
     """An HTTP server on 127.0.0.1 that records every request and plays scripted replies.
 
     Replies queued with :meth:`reply` are used in order; after them, 200 "ok".
+    While :attr:`gate` is clear, requests are recorded on arrival and answered
+    only once it is set (or the server stops).
     """
 
     def __init__(self) -> None:
@@ -45,6 +47,8 @@ class RecordingServer:
         self.replies: list[Reply] = []
         self.stopping = threading.Event()
         self.arrived = threading.Condition()
+        self.gate = threading.Event()
+        self.gate.set()
         owner = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -57,6 +61,8 @@ class RecordingServer:
                     )
                     reply = owner.replies.pop(0) if owner.replies else Reply()
                     owner.arrived.notify_all()
+                while not owner.gate.is_set() and not owner.stopping.is_set():
+                    owner.gate.wait(0.05)
                 if reply.delay:
                     owner.stopping.wait(reply.delay)
                 self.send_response(reply.status)
@@ -155,7 +161,7 @@ def smtp_server(**kwargs: Any) -> Iterator[tuple[int, MailRecorder]]:
         controller.stop()
 
 
-def fast_pool(waits: list[float] | None = None, read_timeout: float = 2.0) -> Any:
+def fast_pool(waits: list[float] | None = None, read_timeout: float = 2.0, workers: int = 2) -> Any:
     """A delivery pool with short timeouts whose retry waits are recorded, not slept."""
     from desktop_integrations.delivery import (
         DeliveryPool,
@@ -167,18 +173,18 @@ def fast_pool(waits: list[float] | None = None, read_timeout: float = 2.0) -> An
     recorded = waits if waits is not None else []
     retry = RetryPolicy(attempts=3, backoff=0.01, max_wait=30.0, sleep=recorded.append)
     return DeliveryPool(
-        workers=2,
+        workers=workers,
         http=HttpTransport(connect_timeout=2.0, read_timeout=read_timeout, retry=retry),
         smtp=SmtpTransport(timeout=5.0, retry=retry),
     )
 
 
 @contextmanager
-def installed(manager: Any, extension_cls: type) -> Iterator[Any]:
+def installed(manager: Any, extension_cls: type, workers: int = 2) -> Iterator[Any]:
     """Run a built-in extension on ``manager`` with a fast process-wide delivery pool."""
     from desktop_integrations.delivery import set_delivery_pool
 
-    pool = fast_pool()
+    pool = fast_pool(workers=workers)
     set_delivery_pool(pool)
     extension = extension_cls(manager)
     extension.initialize()

@@ -141,6 +141,36 @@ def _notify(args: argparse.Namespace) -> int:
     return 1 if unfinished or any(not d.ok for d in deliveries) else 0
 
 
+def _add_deliver_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--wait",
+        type=float,
+        default=NOTIFY_WAIT,
+        metavar="SECONDS",
+        help=f"how long to keep sending in all (default {NOTIFY_WAIT:.0f})",
+    )
+
+
+def _deliver(args: argparse.Namespace) -> int:
+    from desktop_integrations.delivery import get_delivery_pool
+
+    with _opened(args) as manager:
+        deliveries = get_delivery_pool().drain(manager, timeout=args.wait)
+        for delivery in deliveries:
+            print(delivery.summary())
+        store = manager.store
+        installed = {integration.integration_id for integration in manager.get_integrations()}
+        waiting = store.count_pending_deliveries(installed)
+        unavailable = store.count_pending_deliveries() - waiting
+        if waiting:
+            report(f"{waiting} deliveries are still pending (retried later or sent elsewhere)")
+        if unavailable:
+            report(f"{unavailable} deliveries wait for integrations that are not installed")
+        if not deliveries and not waiting:
+            print("Nothing to deliver.")
+    return 1 if waiting or any(not d.ok for d in deliveries) else 0
+
+
 def _list(args: argparse.Namespace) -> int:
     with _opened(args) as manager:
         configs = manager.get_integration_configs()
@@ -246,6 +276,11 @@ COMMANDS: dict[str, Command] = {
         "send an event through every enabled configuration whose conditions match",
         _add_notify_arguments,
         _notify,
+    ),
+    "deliver": (
+        "send the deliveries waiting in the outbox (left by a process that stopped), then exit",
+        _add_deliver_arguments,
+        _deliver,
     ),
     "list": ("list the configurations", lambda parser: None, _list),
     "export": ("export the configurations to a JSON file", _add_export_arguments, _export),

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from desktop_integrations.__about__ import __version__
-from desktop_integrations.delivery.record import DeliveryError, Outcome
-from desktop_integrations.delivery.retry import RetryPolicy, parse_retry_after
+from desktop_integrations.delivery.context import DELIVERY_ID_HEADER, current_sending
+from desktop_integrations.delivery.record import DeliveryError, Outcome, RetryLaterError
+from desktop_integrations.delivery.retry import Pacer, RetryPolicy, parse_retry_after
 
 if TYPE_CHECKING:
     import httpx
@@ -28,15 +30,24 @@ JSON_HEADERS = {
 
 
 class HttpTransport:
-    """Sends one request, retrying on connection errors, 429 and 5xx answers.
+    """Sends requests over one shared, thread-safe connection pool.
 
-    A read timeout is not retried: the service may have received the request,
-    and sending it again could post the message twice.
+    One ``httpx.Client`` serves every request of the process: connections are
+    kept alive and the TLS context (with its CA bundle) is built once. At most
+    ``per_host`` requests run at once to one destination.
+
+    Connection errors, 429 and 5xx answers are tried again. A read timeout is
+    not: the service may have received the request, and sending it again could
+    post the message twice. Inside an outbox worker a retry goes back to the
+    outbox (:class:`RetryLaterError`) rather than waiting on the worker, and a 429
+    or 503 with ``Retry-After`` pauses that destination only.
 
     Args:
         connect_timeout: Seconds to wait for a connection.
         read_timeout: Seconds to wait for the answer.
         retry: When to try again.
+        per_host: The most requests at once to one scheme, host and port.
+        pacer: The destinations' pauses (default: this transport's own).
     """
 
     def __init__(
@@ -44,12 +55,49 @@ class HttpTransport:
         connect_timeout: float = 5.0,
         read_timeout: float = 15.0,
         retry: RetryPolicy | None = None,
+        *,
+        per_host: int = 8,
+        pacer: Pacer | None = None,
     ) -> None:
-        # httpx is imported on the first request: loading the built-in
-        # plugins at start-up should not pay for it.
         self.connect_timeout = connect_timeout
         self.read_timeout = read_timeout
         self.retry = retry or RetryPolicy()
+        self.pacer = pacer or Pacer()
+        self.per_host = per_host
+        self._lock = threading.Lock()
+        self._client: httpx.Client | None = None
+        self._slots: dict[str, threading.BoundedSemaphore] = {}
+
+    def client(self) -> httpx.Client:
+        """Return the shared client, created on first use."""
+        with self._lock:
+            if self._client is None:
+                # httpx is imported on the first request: loading the built-in
+                # plugins at start-up should not pay for it.
+                import httpx
+
+                self._client = httpx.Client(
+                    timeout=httpx.Timeout(self.read_timeout, connect=self.connect_timeout),
+                    follow_redirects=False,
+                    limits=httpx.Limits(
+                        max_connections=None, max_keepalive_connections=64, keepalive_expiry=30
+                    ),
+                )
+            return self._client
+
+    def close(self) -> None:
+        """Close the connections; a later request opens new ones."""
+        with self._lock:
+            client, self._client = self._client, None
+        if client is not None:
+            client.close()
+
+    def _slot(self, origin: str) -> threading.BoundedSemaphore:
+        with self._lock:
+            slot = self._slots.get(origin)
+            if slot is None:
+                slot = self._slots[origin] = threading.BoundedSemaphore(self.per_host)
+            return slot
 
     def request(
         self,
@@ -63,54 +111,64 @@ class HttpTransport:
 
         Raises:
             DeliveryError: Every attempt failed; says why, with the last answer.
+            RetryLaterError: In an outbox worker: try again after ``wait`` seconds.
         """
         import httpx
 
-        attempt = 0
-        timeout = httpx.Timeout(self.read_timeout, connect=self.connect_timeout)
-        with httpx.Client(timeout=timeout, follow_redirects=False) as client:
-            while True:
-                attempt += 1
-                retry_after: float | None = None
-                try:
+        client = self.client()
+        state = current_sending()
+        deferrable = state is not None and state.deferrable
+        headers = dict(headers or {})
+        if state is not None:
+            headers.setdefault(DELIVERY_ID_HEADER, state.delivery_id)
+        origin = _origin(url)
+        attempt = state.attempts if state is not None else 0
+        while True:
+            paused = self.pacer.remaining(origin) if deferrable else 0.0
+            if paused:
+                raise RetryLaterError(f"{origin} asked to wait", wait=paused, attempts=attempt)
+            attempt += 1
+            retry_after: float | None = None
+            try:
+                with self._slot(origin):
                     response = client.request(method, url, content=content, headers=headers)
-                except (httpx.ConnectError, httpx.ConnectTimeout) as e:
-                    error = DeliveryError(
-                        f"Could not connect to {_origin(url)}: {e or type(e).__name__}",
-                        attempts=attempt,
-                    )
-                except httpx.TimeoutException as e:
-                    raise DeliveryError(
-                        f"{_origin(url)} did not answer within {self.read_timeout} s",
-                        attempts=attempt,
-                    ) from e
-                except httpx.HTTPError as e:
-                    raise DeliveryError(
-                        f"The request to {_origin(url)} failed: {e}", attempts=attempt
-                    ) from e
-                else:
-                    answer = f"HTTP {response.status_code} {response.reason_phrase}".strip()
-                    if response.is_success:
-                        return Outcome(answer, attempt)
-                    error = DeliveryError(
-                        f"The service refused the message: {_excerpt(response)}",
-                        response=answer,
-                        attempts=attempt,
-                    )
-                    if response.status_code not in RETRY_STATUSES:
-                        raise error
-                    retry_after = parse_retry_after(response.headers.get("Retry-After"))
-                if attempt >= self.retry.attempts:
-                    raise error
-                wait = self.retry.delay(attempt, retry_after)
-                logger.info(
-                    "Attempt %d to %s failed (%s); retrying in %.2f s",
-                    attempt,
-                    _origin(url),
-                    error,
-                    wait,
+            except (httpx.ConnectError, httpx.ConnectTimeout) as e:
+                error = DeliveryError(
+                    f"Could not connect to {origin}: {e or type(e).__name__}", attempts=attempt
                 )
-                self.retry.sleep(wait)
+            except httpx.TimeoutException as e:
+                raise DeliveryError(
+                    f"{origin} did not answer within {self.read_timeout} s", attempts=attempt
+                ) from e
+            except httpx.HTTPError as e:
+                raise DeliveryError(
+                    f"The request to {origin} failed: {_describe(e)}", attempts=attempt
+                ) from e
+            else:
+                answer = f"HTTP {response.status_code} {response.reason_phrase}".strip()
+                if response.is_success:
+                    return Outcome(answer, attempt)
+                error = DeliveryError(
+                    f"The service refused the message: {_excerpt(response)}",
+                    response=answer,
+                    attempts=attempt,
+                )
+                if response.status_code not in RETRY_STATUSES:
+                    raise error
+                retry_after = parse_retry_after(response.headers.get("Retry-After"))
+            if attempt >= self.retry.attempts:
+                raise error
+            wait = self.retry.delay(attempt, retry_after)
+            if retry_after is not None:
+                self.pacer.pause(origin, wait)
+            logger.info(
+                "Attempt %d to %s failed (%s); retrying in %.2f s", attempt, origin, error, wait
+            )
+            if deferrable:
+                raise RetryLaterError(
+                    str(error), wait=wait, response=error.response, attempts=attempt
+                )
+            self.retry.sleep(wait)
 
     def post_json(
         self, url: str, payload: Any, headers: Mapping[str, str] | None = None
@@ -133,6 +191,11 @@ def _origin(url: str) -> str:
     # The full URL of a chat webhook is a credential: never log or show it.
     parsed = urlsplit(url)
     return f"{parsed.scheme}://{parsed.hostname}" + (f":{parsed.port}" if parsed.port else "")
+
+
+def _describe(error: Exception) -> str:
+    # httpx puts the URL, whose path may be a credential, in some messages.
+    return type(error).__name__ if "://" in str(error) else str(error) or type(error).__name__
 
 
 def _excerpt(response: httpx.Response) -> str:

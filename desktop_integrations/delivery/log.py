@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 from desktop_integrations.delivery.record import Delivery
 from desktop_integrations.storage import ConfigStore
+from desktop_integrations.storage.outbox import LOG_COLUMNS
 
 #: Rows kept per configuration; older ones are deleted as new ones arrive.
 KEEP_PER_CONFIG = 200
 #: Rows kept in all, so configurations deleted long ago do not pile up.
 KEEP_TOTAL = 5000
-
-_COLUMNS = (
-    "id, config_id, integration_id, config_name, event_kind, time, status, response,"
-    " duration_ms, error, attempts"
-)
 
 
 def record_delivery(
@@ -29,41 +25,21 @@ def record_delivery(
 ) -> Delivery:
     """Add ``delivery`` to the log, prune old rows, and return it with its row ID.
 
+    The outbox's workers record their deliveries in batches; this records one
+    that did not go through the outbox (a test event, a custom send).
+
     Raises:
         StoreError: The database could not be written.
     """
-    with store.transaction(f"record the delivery to {delivery.config_name!r}") as conn:
-        row = conn.execute(
-            "INSERT INTO deliveries (config_id, integration_id, config_name, event_kind, time,"
-            " status, response, duration_ms, error, attempts)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            (
-                delivery.config_id,
-                delivery.integration_id,
-                delivery.config_name,
-                delivery.event_kind,
-                delivery.time.isoformat(),
-                delivery.status,
-                delivery.response,
-                delivery.duration_ms,
-                delivery.error,
-                delivery.attempts,
-            ),
-        ).fetchone()
-        conn.execute(
-            "DELETE FROM deliveries WHERE config_id IS ? AND id <= (SELECT id FROM deliveries"
-            " WHERE config_id IS ? ORDER BY id DESC LIMIT 1 OFFSET ?)",
-            (delivery.config_id, delivery.config_id, keep_per_config),
-        )
-        conn.execute(
-            "DELETE FROM deliveries WHERE id <= (SELECT id FROM deliveries"
-            " ORDER BY id DESC LIMIT 1 OFFSET ?)",
-            (keep_total,),
-        )
-    return replace(delivery, id=int(row[0]))
+    [row_id] = store.finish_deliveries([delivery])
+    store.prune_deliveries(
+        [delivery.config_id], keep_per_config=keep_per_config, keep_total=keep_total
+    )
+    return replace(delivery, id=row_id)
 
 
-def _from_row(row: sqlite3.Row) -> Delivery:
+def from_row(row: Any) -> Delivery:
+    """Return the delivery of a delivery-log row (a mapping of :data:`LOG_COLUMNS`)."""
     return Delivery(
         id=row["id"],
         config_id=row["config_id"],
@@ -76,6 +52,7 @@ def _from_row(row: sqlite3.Row) -> Delivery:
         duration_ms=row["duration_ms"],
         error=row["error"],
         attempts=row["attempts"],
+        delivery_id=row["delivery_id"],
     )
 
 
@@ -93,10 +70,12 @@ def recent_deliveries(
         StoreError: The database could not be read.
     """
     if config_id is None:
-        rows = store.query(f"SELECT {_COLUMNS} FROM deliveries ORDER BY id DESC LIMIT ?", (limit,))
+        rows = store.query(
+            f"SELECT {LOG_COLUMNS} FROM deliveries ORDER BY id DESC LIMIT ?", (limit,)
+        )
     else:
         rows = store.query(
-            f"SELECT {_COLUMNS} FROM deliveries WHERE config_id = ? ORDER BY id DESC LIMIT ?",
+            f"SELECT {LOG_COLUMNS} FROM deliveries WHERE config_id = ? ORDER BY id DESC LIMIT ?",
             (config_id, limit),
         )
-    return [_from_row(row) for row in rows]
+    return [from_row(row) for row in rows]

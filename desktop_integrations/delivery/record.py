@@ -26,6 +26,22 @@ class DeliveryError(IntegrationError):
         self.attempts = attempts
 
 
+class RetryLaterError(DeliveryError):
+    """A send that should be tried again later, without holding up a worker.
+
+    Raised by the transports, while a worker of the outbox runs the send, in
+    place of waiting between attempts; the worker puts the delivery back in
+    the outbox until then.
+
+    Attributes:
+        wait: Seconds to wait before the next attempt.
+    """
+
+    def __init__(self, message: str, *, wait: float, response: str = "", attempts: int = 1) -> None:
+        super().__init__(message, response=response, attempts=attempts)
+        self.wait = wait
+
+
 @dataclass(frozen=True)
 class Outcome:
     """A successful send.
@@ -48,13 +64,16 @@ class Delivery:
         config_name: The configuration's name when the event was sent.
         integration_id: The integration's ID.
         event_kind: The event's kind.
-        time: When the delivery started (UTC).
+        time: When the last attempt started (UTC).
         status: ``"delivered"`` or ``"failed"``.
         response: The service's last answer, if any.
-        duration_ms: How long the delivery took, retries included.
+        duration_ms: How long the last attempt took (and the waits between
+            attempts, when they ran on the worker).
         error: Why it failed; empty when delivered.
         attempts: How many times sending was tried.
         id: The row's ID in the delivery log, once recorded.
+        delivery_id: The stable ID sent with it (``X-Delivery-Id``, the
+            mail's ``Message-ID``, the Matrix transaction ID).
     """
 
     config_id: int | None
@@ -68,6 +87,7 @@ class Delivery:
     error: str = ""
     attempts: int = 1
     id: int | None = None
+    delivery_id: str = ""
 
     @property
     def ok(self) -> bool:

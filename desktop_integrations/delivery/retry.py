@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -56,3 +57,37 @@ def parse_retry_after(value: str | None) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+class Pacer:
+    """Destinations that asked for a pause (HTTP 429 or 503 with ``Retry-After``).
+
+    A paused destination (one scheme, host and port) gets nothing until its
+    pause ends; every other destination keeps flowing. Thread-safe.
+
+    Args:
+        clock: Returns the current time in seconds; replaced in tests.
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._until: dict[str, float] = {}
+
+    def pause(self, destination: str, seconds: float) -> None:
+        """Send nothing to ``destination`` for ``seconds``."""
+        until = self._clock() + seconds
+        with self._lock:
+            self._until[destination] = max(until, self._until.get(destination, 0.0))
+
+    def remaining(self, destination: str) -> float:
+        """Return the seconds left of the destination's pause; 0 if it is not paused."""
+        with self._lock:
+            until = self._until.get(destination)
+            if until is None:
+                return 0.0
+            left = until - self._clock()
+            if left <= 0:
+                del self._until[destination]
+                return 0.0
+            return left

@@ -7,15 +7,16 @@ from collections.abc import Mapping
 from concurrent.futures import Future
 from typing import Any, ClassVar
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 
 from desktop_integrations.conditions import Conditions
 from desktop_integrations.config import IntegrationConfig
+from desktop_integrations.delivery.outbox import start_routing, stop_routing
 from desktop_integrations.delivery.pool import DeliveryPool, get_delivery_pool
 from desktop_integrations.delivery.record import Delivery, Outcome
-from desktop_integrations.events import Event, event_occurred
+from desktop_integrations.events import Event
 from desktop_integrations.forms import IntegrationConfigForm
-from desktop_integrations.hooks import SignalHook
+from desktop_integrations.hooks import Hook
 from desktop_integrations.integration import Integration, static
 
 logger = logging.getLogger(__name__)
@@ -58,12 +59,31 @@ class ServiceConfigForm(IntegrationConfigForm):
     )
 
 
+class OutboxHook(Hook):
+    """Routes emitted events to the owner's configurations through the outbox.
+
+    While the hook is active, :func:`~desktop_integrations.events.emit` queues
+    one delivery per enabled configuration of the owner whose conditions
+    match; the delivery pool's workers send them with :meth:`ServiceIntegration.send`.
+    """
+
+    def initialize(self) -> None:
+        """Start routing events to the owner."""
+        start_routing(self.owner)  # type: ignore[arg-type]
+
+    def shutdown(self) -> None:
+        """Stop routing events to the owner."""
+        stop_routing(self.owner)  # type: ignore[arg-type]
+
+
 class ServiceIntegration(Integration):
     """An integration that sends every emitted event to its service.
 
-    While enabled it listens to ``event_occurred``; each event goes, on the
-    delivery pool, to every enabled configuration whose settings validate and
-    whose ``conditions`` match. Subclasses implement :meth:`send`.
+    While enabled, each emitted event is queued in the store's outbox for every
+    enabled configuration whose ``conditions`` match, and the delivery pool's
+    workers send it with the configuration's validated settings (settings that
+    no longer validate make a failed delivery). Subclasses implement
+    :meth:`send`.
 
     Attributes:
         icon_name: The name of its icons in the application's resources:
@@ -80,12 +100,32 @@ class ServiceIntegration(Integration):
         return {"1x": static(f"{self.icon_name}.png"), "2x": static(f"{self.icon_name}@2x.png")}
 
     def initialize(self) -> None:
-        """Start listening to emitted events."""
-        SignalHook(self, event_occurred, self._on_event_occurred)
+        """Start receiving emitted events through the outbox."""
+        OutboxHook(self)
 
-    def _on_event_occurred(self, sender: Any, *, event: Event, **kwargs: Any) -> None:
-        for config in self.get_configs():
-            self.deliver(config, event, check_conditions=True)
+    def accepts(self, config: IntegrationConfig, event: Event) -> bool:
+        """Return whether ``config``'s conditions send ``event``.
+
+        Runs in the emitting thread. Conditions that do not validate send the
+        event, so the delivery fails and the log names the problem.
+        """
+        raw = config.get("conditions")
+        if raw is None:
+            return True
+        cache: dict[int, tuple[Any, Conditions | None]] = self.__dict__.setdefault(
+            "_conditions_cache", {}
+        )
+        key = id(config)
+        cached = cache.get(key)
+        if cached is None or cached[0] is not raw:
+            try:
+                conditions = raw if isinstance(raw, Conditions) else Conditions.model_validate(raw)
+            except ValidationError:
+                conditions = None
+            if len(cache) > 4096:  # configurations reloaded many times over
+                cache.clear()
+            cached = cache[key] = (raw, conditions)
+        return cached[1] is None or cached[1].matches(event)
 
     def deliver(
         self,
@@ -95,10 +135,12 @@ class ServiceIntegration(Integration):
         check_conditions: bool = False,
         pool: DeliveryPool | None = None,
     ) -> Future[Delivery] | None:
-        """Send ``event`` through ``config`` on the delivery pool.
+        """Send ``event`` through ``config`` at once, outside the outbox.
 
-        Settings that no longer validate make a failed delivery that names the
-        fields at fault, so the problem shows in the delivery log.
+        For a configuration that may not be saved (the dialog's Send Test
+        Event); emitted events go through the outbox instead. Settings that no
+        longer validate make a failed delivery that names the fields at fault,
+        so the problem shows in the delivery log.
 
         Args:
             config: The configuration (saved or not).

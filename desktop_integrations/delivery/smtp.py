@@ -6,12 +6,14 @@ import base64
 import email.policy
 import smtplib
 import ssl
+import threading
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import getaddresses, parseaddr
 from typing import Literal
 
-from desktop_integrations.delivery.record import DeliveryError, Outcome
+from desktop_integrations.delivery.context import current_sending
+from desktop_integrations.delivery.record import DeliveryError, Outcome, RetryLaterError
 from desktop_integrations.delivery.retry import RetryPolicy
 
 Security = Literal["none", "starttls", "ssl"]
@@ -77,24 +79,46 @@ def _describe(server: SmtpServer, error: Exception, attempt: int) -> tuple[Deliv
 
 
 class SmtpTransport:
-    """Sends one message, retrying when the server cannot be reached or is busy.
+    """Sends messages, reusing open connections, retrying when a server is busy.
+
+    A connection to a server (host, port, security and login) is kept open
+    after a message and reused by the next one; a kept connection that the
+    server has closed meanwhile is replaced without counting an attempt.
+    Inside an outbox worker a retry goes back to the outbox
+    (:class:`RetryLaterError`) rather than waiting on the worker. Each message
+    sent for a delivery carries its delivery ID as its ``Message-ID``.
 
     Args:
         timeout: Seconds to wait for the server at each step.
         retry: When to try again.
+        keep: The most idle connections kept per server.
     """
 
-    def __init__(self, timeout: float = 15.0, retry: RetryPolicy | None = None) -> None:
+    def __init__(
+        self, timeout: float = 15.0, retry: RetryPolicy | None = None, *, keep: int = 2
+    ) -> None:
         self.timeout = timeout
         self.retry = retry or RetryPolicy()
+        self.keep = keep
+        self._lock = threading.Lock()
+        self._idle: dict[SmtpServer, list[smtplib.SMTP]] = {}
+        self._tls: ssl.SSLContext | None = None
 
     def send(self, server: SmtpServer, message: EmailMessage) -> Outcome:
         """Send ``message`` and return the server's reply to it.
 
         Raises:
             DeliveryError: Every attempt failed; says why, with the last reply.
+            RetryLaterError: In an outbox worker: try again after ``wait`` seconds.
         """
-        attempt = 0
+        state = current_sending()
+        if state is not None:
+            # Keep the domain the message was given; the delivery ID makes it stable.
+            given = str(message.get("Message-ID", "")).strip("<> ")
+            domain = given.rpartition("@")[2] or "desktop-integrations"
+            del message["Message-ID"]
+            message["Message-ID"] = f"<{state.delivery_id}@{domain}>"
+        attempt = state.attempts if state is not None else 0
         while True:
             attempt += 1
             try:
@@ -103,27 +127,89 @@ class SmtpTransport:
                 error, temporary = _describe(server, e, attempt)
                 if not temporary or attempt >= self.retry.attempts:
                     raise error from e
-            self.retry.sleep(self.retry.delay(attempt))
+            wait = self.retry.delay(attempt)
+            if state is not None and state.deferrable:
+                raise RetryLaterError(
+                    str(error), wait=wait, response=error.response, attempts=attempt
+                )
+            self.retry.sleep(wait)
+
+    def close(self) -> None:
+        """Close the kept (idle) connections; those in use are kept after their send."""
+        with self._lock:
+            idle, self._idle = self._idle, {}
+        for connections in idle.values():
+            for smtp in connections:
+                _quit(smtp)
 
     def _send_once(self, server: SmtpServer, message: EmailMessage) -> str:
+        smtp = self._take(server)
+        if smtp is not None:
+            try:
+                answer = _transmit(smtp, message)
+            except smtplib.SMTPServerDisconnected:
+                _quit(smtp)  # it timed out while idle: a fresh connection follows
+            except BaseException:
+                _quit(smtp)
+                raise
+            else:
+                self._give_back(server, smtp)
+                return answer
+        smtp = self._connect(server)
+        try:
+            answer = _transmit(smtp, message)
+        except BaseException:
+            _quit(smtp)
+            raise
+        self._give_back(server, smtp)
+        return answer
+
+    def _connect(self, server: SmtpServer) -> smtplib.SMTP:
         smtp: smtplib.SMTP
         if server.security == "ssl":
             smtp = smtplib.SMTP_SSL(
-                server.host,
-                server.port,
-                timeout=self.timeout,
-                context=ssl.create_default_context(),
+                server.host, server.port, timeout=self.timeout, context=self._tls_context()
             )
         else:
             smtp = smtplib.SMTP(server.host, server.port, timeout=self.timeout)
-        with smtp:
+        try:
             smtp.ehlo()
             if server.security == "starttls":
-                smtp.starttls(context=ssl.create_default_context())
+                smtp.starttls(context=self._tls_context())
                 smtp.ehlo()
             if server.username:
                 _login(smtp, server.username, server.password)
-            return _transmit(smtp, message)
+        except BaseException:
+            _quit(smtp)
+            raise
+        return smtp
+
+    def _tls_context(self) -> ssl.SSLContext:
+        """The transport's one TLS context: the CA bundle is loaded once."""
+        with self._lock:
+            if self._tls is None:
+                self._tls = ssl.create_default_context()
+            return self._tls
+
+    def _take(self, server: SmtpServer) -> smtplib.SMTP | None:
+        with self._lock:
+            connections = self._idle.get(server)
+            return connections.pop() if connections else None
+
+    def _give_back(self, server: SmtpServer, smtp: smtplib.SMTP) -> None:
+        with self._lock:
+            connections = self._idle.setdefault(server, [])
+            if len(connections) < self.keep:
+                connections.append(smtp)
+                return
+        _quit(smtp)
+
+
+def _quit(smtp: smtplib.SMTP) -> None:
+    try:
+        smtp.quit()
+    except (smtplib.SMTPException, OSError):
+        smtp.close()
 
 
 def _login(smtp: smtplib.SMTP, username: str, password: str) -> None:

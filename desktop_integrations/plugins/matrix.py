@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import threading
-import uuid
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
@@ -19,6 +18,7 @@ from desktop_integrations.delivery import (
     Outcome,
     ServiceConfigForm,
     ServiceIntegration,
+    delivery_id,
     service_fieldsets,
 )
 from desktop_integrations.delivery.formatting import html_text, plain_text
@@ -152,10 +152,10 @@ class MatrixIntegration(ServiceIntegration):
         return known
 
     def send(self, settings: Mapping[str, Any], event: Event, pool: DeliveryPool) -> Outcome:
-        """PUT the message; one transaction ID per event makes retries idempotent."""
+        """PUT the message; the delivery ID as transaction ID makes repeats idempotent."""
         server = str(settings["server"])
         room_id = self.room_id(server, settings["room_id"], pool)
-        url = send_url(server, room_id, uuid.uuid4().hex)
+        url = send_url(server, room_id, delivery_id())
         token = settings["access_token"].get_secret_value()
         headers = {**JSON_HEADERS, "Authorization": f"Bearer {token}"}
         content = to_json_bytes(matrix_content(event))

@@ -59,6 +59,35 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX deliveries_by_config ON deliveries (config_id, id);
     """,
+    # 2: the outbox. emit() writes each event once (outbox_events) and one row
+    # per delivery (outbox), in one transaction; a delivery's row is deleted in
+    # the transaction that writes its outcome to the delivery log, which now
+    # carries the stable delivery ID sent to the service.
+    """
+    CREATE TABLE outbox_events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        event TEXT NOT NULL
+    );
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        delivery_id TEXT NOT NULL UNIQUE,
+        event_id INTEGER NOT NULL REFERENCES outbox_events (id),
+        config_id INTEGER,
+        integration_id TEXT NOT NULL,
+        config_name TEXT NOT NULL,
+        event_kind TEXT NOT NULL,
+        time_added TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        not_before REAL NOT NULL DEFAULT 0,
+        lease_owner TEXT,
+        lease_until REAL NOT NULL DEFAULT 0
+    );
+    CREATE INDEX outbox_by_event ON outbox (event_id);
+    CREATE INDEX outbox_by_lease ON outbox (lease_owner);
+
+    ALTER TABLE deliveries ADD COLUMN delivery_id TEXT NOT NULL DEFAULT '';
+    CREATE INDEX deliveries_by_delivery_id ON deliveries (delivery_id);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

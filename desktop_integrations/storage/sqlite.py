@@ -20,6 +20,7 @@ from desktop_integrations.errors import (
     StoreError,
 )
 from desktop_integrations.storage.health import WalCheck, check_path, missing_tables
+from desktop_integrations.storage.outbox import OutboxTables
 from desktop_integrations.storage.schema import MIGRATIONS, SCHEMA_VERSION
 from desktop_integrations.storage.secrets import FernetBox, SecretBox
 from desktop_integrations.storage.settings_codec import SettingsCodec, is_secret
@@ -60,7 +61,7 @@ def _now_after(previous: datetime | None) -> datetime:
     return now
 
 
-class ConfigStore:
+class ConfigStore(OutboxTables):
     """The SQLite database holding configurations and application state.
 
     The database runs in WAL mode with full synchronous commits, so a save is
@@ -70,6 +71,8 @@ class ConfigStore:
     A database in a folder that cannot be written opens read-only
     (:attr:`read_only`): it is listed, and every change fails with a message.
     What the user should know about the opening is in :attr:`warnings`.
+    The outbox and delivery-log methods come from
+    :class:`~desktop_integrations.storage.outbox.OutboxTables`.
 
     Args:
         path: The database file; by default ``integrations.sqlite3`` in the

@@ -1,0 +1,27 @@
+"""A child process that emits events to the webhook configurations, then hangs.
+
+It prints ``queued`` once every emit() has returned (the deliveries are in
+the outbox), then waits to be killed while its workers send.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+
+from desktop_integrations import ConfigStore, IntegrationManager
+from desktop_integrations.events import Event, emit
+from desktop_integrations.plugins.webhook import WebhookExtension
+
+
+def main(path: str, count: int) -> None:
+    manager = IntegrationManager(ConfigStore(path))
+    WebhookExtension(manager).initialize()
+    for number in range(count):
+        emit(Event(kind="crash.test", title=f"Event {number}"))
+    print("queued", flush=True)
+    threading.Event().wait()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], int(sys.argv[2]))
