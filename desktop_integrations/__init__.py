@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from desktop_integrations.events import Event, emit
     from desktop_integrations.extensions.extension import Extension, IntegrationHook
     from desktop_integrations.extensions.manager import ExtensionManager
+    from desktop_integrations.field_rules import enabled_when, visible_when
     from desktop_integrations.field_types import RequiredText
     from desktop_integrations.forms import BoundConfigForm, Fieldset, IntegrationConfigForm
     from desktop_integrations.hooks import EventHook, Hook, SignalHook
@@ -91,11 +92,13 @@ _MODULES = {
     "SmtpTransport": "desktop_integrations.delivery.smtp",
     "StoreError": "desktop_integrations.errors",
     "emit": "desktop_integrations.events",
+    "enabled_when": "desktop_integrations.field_rules",
     "get_integration_manager": "desktop_integrations.manager",
     "recent_deliveries": "desktop_integrations.delivery.log",
     "register_condition_field": "desktop_integrations.condition_fields",
     "set_integration_manager": "desktop_integrations.manager",
     "static": "desktop_integrations.naming",
+    "visible_when": "desktop_integrations.field_rules",
 }
 
 __all__ = [
@@ -137,11 +140,13 @@ __all__ = [
     "StoreError",
     "__version__",
     "emit",
+    "enabled_when",
     "get_integration_manager",
     "recent_deliveries",
     "register_condition_field",
     "set_integration_manager",
     "static",
+    "visible_when",
 ]
 
 

@@ -48,6 +48,8 @@ class IntegrationConfig:
     ) -> None:
         self.manager = manager
         self.id: int | None = None
+        #: A stable, unique ID, given when first saved and kept by export and import.
+        self.uid: str | None = None
         self.integration_id = integration_id
         self.name = name
         self.enabled = enabled

@@ -27,6 +27,7 @@ from desktop_integrations.errors import (
     ConfigValidationError,
     IntegrationRegistrationError,
 )
+from desktop_integrations.field_rules import inactive_fields
 
 if TYPE_CHECKING:
     from desktop_integrations.config import IntegrationConfig
@@ -303,11 +304,22 @@ class BoundConfigForm:
                 initial[name] = field.default_factory()  # type: ignore[call-arg]
         return initial
 
+    @property
+    def inactive_fields(self) -> frozenset[str]:
+        """Fields hidden or disabled by their rule for :attr:`data` (see :mod:`.field_rules`).
+
+        They are not validated; their cleaned value is their default, and
+        :meth:`save` keeps what was stored for them.
+        """
+        return inactive_fields(self.form_cls, self.data)
+
     def full_clean(self) -> None:
         """Validate :attr:`data`, filling :attr:`errors` and :attr:`cleaned_data`."""
         errors: dict[str, list[str]] = {}
+        inactive = self.inactive_fields
+        data = {k: v for k, v in self.data.items() if k not in inactive} if inactive else self.data
         try:
-            self._model = self.form_cls.model_validate(self.data)
+            self._model = self.form_cls.model_validate(data)
         except ValidationError as e:
             self._model = None
             for error in e.errors():
@@ -354,7 +366,8 @@ class BoundConfigForm:
         ``serialize_<field>_field``); a validator in ``"before"`` mode turns
         the stored value back when the configuration is loaded. Secret fields
         without a serializer of their own are stored as their real value,
-        which the store encrypts.
+        which the store encrypts. Inactive fields (see :attr:`inactive_fields`)
+        are left out, so what was stored for them is kept.
 
         Raises:
             ConfigValidationError: The data does not validate.
@@ -364,6 +377,7 @@ class BoundConfigForm:
         dumped = self._model.model_dump(mode="json")
         own = own_serializer_fields(self.form_cls)
         secrets = secret_field_names(self.form_cls)
+        skipped = BASIC_FIELDS + tuple(self.inactive_fields)
         return {
             name: (
                 to_setting(getattr(self._model, name))
@@ -371,7 +385,7 @@ class BoundConfigForm:
                 else dumped[name]
             )
             for name in self.form_cls.model_fields
-            if name not in BASIC_FIELDS
+            if name not in skipped
         }
 
     def widget_values(self) -> dict[str, Any]:

@@ -37,6 +37,7 @@ def _describe(cls: type) -> str:
 
 def check_config_form(cls: type, form_cls: Any) -> None:
     """Raise IntegrationRegistrationError if ``form_cls`` is not a valid form of ``cls``."""
+    from desktop_integrations.field_rules import form_rules
     from desktop_integrations.forms import IntegrationConfigForm, get_fieldsets
 
     where = f"Cannot register {_describe(cls)}"
@@ -47,6 +48,7 @@ def check_config_form(cls: type, form_cls: Any) -> None:
         )
     try:
         get_fieldsets(form_cls)
+        form_rules(form_cls)
     except IntegrationRegistrationError as e:
         raise IntegrationRegistrationError(f"{where}: {e}") from e
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -208,32 +206,17 @@ def _add_export_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _write_private(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` atomically, readable only by the user."""
-    import tempfile  # only exports need it; the app imports this module at start-up
-
-    folder = path.resolve().parent
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def _export(args: argparse.Namespace) -> int:
-    from desktop_integrations.cli.transfer import export_configs
+    from desktop_integrations.cli.transfer import dump_document, export_configs, write_private
 
     with _opened(args) as manager:
         document = export_configs(manager, include_secrets=args.include_secrets)
-    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    text = dump_document(document)
     if str(args.file) == "-":
         sys.stdout.write(text)
         return 0
     try:
-        _write_private(args.file, text)
+        write_private(args.file, text)
     except OSError as e:
         report(f"export: cannot write {args.file}: {e.strerror or e}")
         return 1
@@ -244,10 +227,18 @@ def _export(args: argparse.Namespace) -> int:
 
 def _add_import_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", type=Path, metavar="FILE", help="a file written by export")
+    parser.add_argument(
+        "--as-new",
+        action="store_true",
+        help="add every entry as a new configuration, even one that matches a stored one",
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="say what would be done, and store nothing"
+    )
 
 
 def _import(args: argparse.Namespace) -> int:
-    from desktop_integrations.cli.transfer import ConfigImportError, import_configs
+    from desktop_integrations.cli.transfer import ConfigImportError, apply_import, plan_import
 
     try:
         text = args.file.read_text(encoding="utf-8")
@@ -256,7 +247,13 @@ def _import(args: argparse.Namespace) -> int:
         return 1
     with _opened(args) as manager:
         try:
-            saved = import_configs(manager, text)
+            plan = plan_import(manager, text, as_new=args.as_new)
+            if args.dry_run and not plan.problems:
+                for choice in plan.choices:
+                    print(choice.describe())
+                print(f"Nothing was stored (--dry-run): {plan.summary()}.")
+                return 0
+            results = apply_import(manager, plan)
         except ConfigImportError as e:
             report(f"import: {args.file}: {e}")
             for problem in e.problems:
@@ -265,8 +262,8 @@ def _import(args: argparse.Namespace) -> int:
         except IntegrationError as e:
             report(f"import: {e}")
             return 1
-        for config in saved:
-            print(f"Imported {config.name!r} ({config.integration_id}) as #{config.id}.")
+        for choice, config in results:
+            print(choice.describe(config))
     return 0
 
 
@@ -285,7 +282,8 @@ COMMANDS: dict[str, Command] = {
     "list": ("list the configurations", lambda parser: None, _list),
     "export": ("export the configurations to a JSON file", _add_export_arguments, _export),
     "import": (
-        "import configurations from a file written by export; all or nothing",
+        "import a file written by export: adds new entries, updates those with a stored "
+        "UID; all or nothing",
         _add_import_arguments,
         _import,
     ),

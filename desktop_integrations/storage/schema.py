@@ -88,6 +88,13 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE deliveries ADD COLUMN delivery_id TEXT NOT NULL DEFAULT '';
     CREATE INDEX deliveries_by_delivery_id ON deliveries (delivery_id);
     """,
+    # 3: a stable UID per configuration, kept by export and import, so that
+    # importing a file again updates what it imported instead of duplicating it.
+    """
+    ALTER TABLE configs ADD COLUMN uid TEXT;
+    UPDATE configs SET uid = lower(hex(randomblob(16))) WHERE uid IS NULL;
+    CREATE UNIQUE INDEX configs_by_uid ON configs (uid);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -6,6 +6,7 @@ import json
 import logging
 import sqlite3
 import threading
+import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -43,7 +44,7 @@ _REASONS = {
 }
 _CONFIG_COLUMNS = (
     "id, integration_id, name, enabled, settings, extra_data, settings_version, revision,"
-    " time_added, last_updated"
+    " time_added, last_updated, uid"
 )
 
 
@@ -330,6 +331,7 @@ class ConfigStore(OutboxTables):
             manager, row["integration_id"], row["name"], bool(row["enabled"])
         )
         config.id = row["id"]
+        config.uid = row["uid"]
         config.revision = row["revision"]
         config.settings_version = row["settings_version"]
         config.set_stored_settings(row["settings"], self.codec.decode)
@@ -398,17 +400,19 @@ class ConfigStore(OutboxTables):
             if row is None:
                 row = conn.execute(
                     "INSERT INTO configs (id, integration_id, name, enabled, settings, extra_data,"
-                    " settings_version, revision, time_added, last_updated)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)"
-                    " RETURNING id, revision",
+                    " settings_version, revision, time_added, last_updated, uid)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)"
+                    " RETURNING id, revision, uid",
                     (
                         config.id,
                         config.integration_id,
                         *values,
                         time_added.isoformat(),
                         stamp,
+                        config.uid or uuid.uuid4().hex,
                     ),
                 ).fetchone()
+                config.uid = row["uid"]
             generation = conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[
                 0
             ]

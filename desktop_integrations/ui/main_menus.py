@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QToolBar
 
+from desktop_integrations.ui import transfer_actions
 from desktop_integrations.ui.icons import app_icon
 
 if TYPE_CHECKING:
@@ -101,6 +102,18 @@ def build_actions(window: MainWindow) -> dict[str, QAction]:
         "plugins_folder": _action(
             window, "Open Plugins &Folder", window.open_plugins_folder, icon="action-folder"
         ),
+        "import": _action(
+            window,
+            "&Import…",
+            lambda: transfer_actions.import_file(window),
+            tip="Import configurations from an export file, with a preview",
+        ),
+        "export": _action(
+            window,
+            "&Export…",
+            lambda: transfer_actions.export_file(window),
+            tip="Export every configuration to a file (secrets left out)",
+        ),
         "about": _action(window, "&About", window.show_about),
         "quit": _action(window, "&Quit", window.close, shortcut="Ctrl+Q"),
     }
@@ -115,7 +128,7 @@ def build_actions(window: MainWindow) -> dict[str, QAction]:
     actions["plugins"].setEnabled(window.extension_manager is not None)
     menu_bar = window.menuBar()
     for title, names in (
-        ("&File", ("new", "plugins_folder", None, "quit")),
+        ("&File", ("new", None, "import", "export", None, "plugins_folder", None, "quit")),
         ("&Edit", ("edit", "duplicate", "toggle_enabled", "delete", None, "find")),
         ("&View", ("reload", "plugins")),
         ("&Help", ("about",)),

@@ -169,13 +169,89 @@ def test_import_round_trips_an_export(tmp_path: Path) -> None:
     result = run(target, "import", str(exported))
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
-        "Imported 'Signed' (builtin.webhook) as #1.",
-        "Imported 'Builds' (builtin.slack) as #2.",
+        "Added 'Signed' (builtin.webhook) as #1.",
+        "Added 'Builds' (builtin.slack) as #2.",
     ]
     again = tmp_path / "again.json"
     assert run(target, "export", str(again), "--include-secrets").returncode == 0
     reexported = json.loads(again.read_text())["configurations"]
     assert reexported == json.loads(exported.read_text())["configurations"]
+    assert len({entry["uid"] for entry in reexported}) == 2  # the UIDs travel with them
+
+
+def test_importing_twice_updates_by_uid_instead_of_duplicating(tmp_path: Path) -> None:
+    source, target = tmp_path / "source", tmp_path / "target"
+    add_configs(
+        source,
+        (SlackIntegration, "Builds", {"webhook_url": "https://hooks.example.com/a"}, True),
+        (SlackIntegration, "Deploys", {"webhook_url": "https://hooks.example.com/b"}, True),
+    )
+    exported = tmp_path / "export.json"
+    assert run(source, "export", str(exported), "--include-secrets").returncode == 0
+    assert run(target, "import", str(exported)).returncode == 0
+    document = json.loads(exported.read_text())
+    document["configurations"][1]["name"] = "Deploys (prod)"
+    exported.write_text(json.dumps(document))
+    result = run(target, "import", str(exported), "--dry-run")
+    assert result.stdout.splitlines() == [
+        "Leave #1 'Builds' (builtin.slack) unchanged: it is identical.",
+        "Update #2 'Deploys (prod)' (builtin.slack), which has the same UID.",
+        "Nothing was stored (--dry-run): 1 to update, 1 unchanged.",
+    ]
+    result = run(target, "import", str(exported))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[1] == (
+        "Updated #2 'Deploys (prod)' (builtin.slack), which has the same UID."
+    )
+    listed = [line.split()[2:] for line in run(target, "list").stdout.splitlines()]
+    assert listed == [["Builds", "enabled"], ["Deploys", "(prod)", "enabled"]]
+    result = run(target, "import", str(exported), "--as-new")
+    assert result.stdout.splitlines() == [
+        "Added 'Builds' (builtin.slack) as a new copy as #3.",
+        "Added 'Deploys (prod)' (builtin.slack) as a new copy as #4.",
+    ]
+
+
+def test_an_entry_whose_plugin_is_missing_is_imported_and_kept_unavailable(
+    tmp_path: Path,
+) -> None:
+    document = {
+        "format": "desktop-integrations/configurations",
+        "version": 2,
+        "configurations": [
+            {
+                "uid": "0123abcd",
+                "integration_id": "vendor.pager",
+                "name": "On call",
+                "enabled": True,
+                "settings": {"team": "ops", "api_key": "s3cret-key"},
+                "secret_keys": ["api_key"],
+            }
+        ],
+    }
+    path = tmp_path / "pager.json"
+    path.write_text(json.dumps(document))
+    data = tmp_path / "cli-data"
+    result = run(data, "import", str(path))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "Added 'On call' (vendor.pager) as #1; its integration is not installed, "
+        "so it is kept unavailable until it is."
+    ]
+    assert run(data, "list").stdout.split() == [
+        "1",
+        "vendor.pager",
+        "On",
+        "call",
+        "enabled,",
+        "unavailable",
+    ]
+    assert b"s3cret-key" not in (data / "integrations.sqlite3").read_bytes()
+    exported = tmp_path / "again.json"
+    assert run(data, "export", str(exported), "--include-secrets").returncode == 0
+    [entry] = json.loads(exported.read_text())["configurations"]
+    assert entry["uid"] == "0123abcd" and entry["settings"]["api_key"] == "s3cret-key"
+    assert run(data, "import", str(exported)).stdout.startswith("Left #1 'On call'")
 
 
 def test_import_reports_every_bad_entry_and_imports_nothing(tmp_path: Path) -> None:
@@ -194,7 +270,7 @@ def test_import_reports_every_bad_entry_and_imports_nothing(tmp_path: Path) -> N
                 "name": "Bad header",
                 "settings": {"url": "https://example.com", "headers": ["oops"]},
             },
-            {"integration_id": "vendor.gone", "name": "Gone", "settings": {}},
+            {"integration_id": "vendor.gone", "name": " ", "settings": {}},
             {"integration_id": "builtin.logfile", "name": " ", "settings": {"path": "/tmp/x"}},
         ],
     }
@@ -206,11 +282,11 @@ def test_import_reports_every_bad_entry_and_imports_nothing(tmp_path: Path) -> N
     assert "Nothing was imported: 4 of 5 configurations are not valid." in result.stderr
     problems = [line.strip() for line in result.stderr.splitlines() if line.startswith("  ")]
     assert problems == [
-        "entry 2 ('No URL', 'builtin.slack'): webhook_url: This field is required.",
-        "entry 3 ('Bad header', 'builtin.webhook'): headers: Header 1 ('oops'): "
+        "entry 2, 'No URL' (builtin.slack): webhook_url: This field is required.",
+        "entry 3, 'Bad header' (builtin.webhook): headers: Header 1 ('oops'): "
         "write it as 'Name: value'.",
-        "entry 4 ('Gone', 'vendor.gone'): its integration is not installed",
-        "entry 5 (' ', 'builtin.logfile'): name: Enter a name for this configuration.",
+        "entry 4, ' ' (vendor.gone): name: Enter a name for this configuration.",
+        "entry 5, ' ' (builtin.logfile): name: Enter a name for this configuration.",
     ]
     assert run(data, "list").stdout.strip() == "No configurations."
 

@@ -112,3 +112,41 @@ def test_a_malformed_secrets_omitted_is_named(manager: IntegrationManager, omitt
     with pytest.raises(ConfigImportError) as info:
         import_configs(manager, text)
     assert any("'secrets_omitted' must be a list" in p for p in info.value.problems)
+
+
+def test_every_configuration_has_a_stable_uid_and_a_copy_gets_its_own(
+    manager: IntegrationManager,
+) -> None:
+    notes = manager.register_integration_class(Notes)
+    first = notes.create_config(save=True, name="first")
+    copy = first.copy("copy")
+    assert copy.uid is None
+    copy.save()
+    assert first.uid and copy.uid and first.uid != copy.uid
+    first.name = "renamed"
+    first.save()
+    fresh = IntegrationManager(manager.store)
+    assert {c.name: c.uid for c in fresh.get_integration_configs()} == {
+        "renamed": first.uid,
+        "copy": copy.uid,
+    }
+
+
+def test_a_uid_shared_by_two_entries_or_two_integrations_is_refused(
+    manager: IntegrationManager,
+) -> None:
+    notes = manager.register_integration_class(Notes)
+    stored = notes.create_config(save=True, name="stored")
+    text = document(
+        {**entry("a"), "uid": "same"},
+        {**entry("b"), "uid": "same"},
+        {"integration_id": "other.thing", "name": "c", "uid": stored.uid},
+    )
+    with pytest.raises(ConfigImportError) as info:
+        import_configs(manager, text)
+    assert info.value.problems == [
+        "entry 2, 'b' (test.notes): its UID is also that of entry 1",
+        "entry 3, 'c' (other.thing): its UID belongs to “stored” of another integration "
+        "(test.notes); import it as a new copy instead",
+    ]
+    assert len(import_configs(manager, text.replace('"same"', '"x"'), as_new=True)) == 3
