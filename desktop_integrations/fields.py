@@ -80,7 +80,7 @@ class UIField:
         description: Help text, or an empty string.
         kind: What to edit: ``"str"``, ``"text"`` (multi-line), ``"secret"``,
             ``"int"``, ``"float"``, ``"bool"``, ``"choice"``, ``"url"``,
-            ``"path"``, ``"str_list"``, ``"multi_choice"``, ``"datetime"``,
+            ``"path"``, ``"str_list"``, ``"secret_list"``, ``"multi_choice"``, ``"datetime"``,
             ``"date"``, ``"time"``, or ``"unknown"``.
         annotation: The field's type with ``Optional`` and ``Annotated``
             removed.
@@ -113,7 +113,7 @@ class UIField:
     @property
     def secret(self) -> bool:
         """Whether the value is a secret, to be masked."""
-        return self.kind == "secret"
+        return self.kind in ("secret", "secret_list")
 
 
 def _unwrap(annotation: Any) -> tuple[Any, bool, list[Any]]:
@@ -157,6 +157,8 @@ def _kind(annotation: Any, widget: str | None) -> str:
             return "multi_choice"
         if item is str:
             return "str_list"
+        if isinstance(item, type) and issubclass(item, SecretStr) and origin is list:
+            return "secret_list"
         return "unknown"
     if isinstance(annotation, type):
         for cls, kind in _SIMPLE_KINDS:

@@ -184,10 +184,10 @@ def get_fieldsets(form_cls: type[IntegrationConfigForm]) -> tuple[Fieldset, ...]
 
 
 def _mentions_secret(annotation: Any) -> bool:
-    if annotation is SecretStr:
+    if isinstance(annotation, type) and issubclass(annotation, SecretStr):
         return True
     origin = typing.get_origin(annotation)
-    if origin is typing.Annotated:
+    if origin is typing.Annotated or origin is list:
         return _mentions_secret(typing.get_args(annotation)[0])
     if origin is typing.Union or origin is types.UnionType:
         return any(_mentions_secret(arg) for arg in typing.get_args(annotation))
@@ -196,7 +196,11 @@ def _mentions_secret(annotation: Any) -> bool:
 
 @functools.cache
 def secret_field_names(form_cls: type[IntegrationConfigForm]) -> frozenset[str]:
-    """Return the names of a form's ``SecretStr`` fields (stored encrypted)."""
+    """Return the names of a form's secret fields (stored encrypted).
+
+    They are the fields of ``SecretStr`` (``SecretUrl`` included) and of lists
+    of them.
+    """
     return frozenset(
         name for name, field in form_cls.model_fields.items() if _mentions_secret(field.annotation)
     )
@@ -243,6 +247,8 @@ def to_setting(value: Any) -> Any:
     """
     if isinstance(value, SecretStr):
         return value.get_secret_value()
+    if isinstance(value, list):
+        return [to_setting(item) for item in value]
     return to_jsonable_python(value)
 
 

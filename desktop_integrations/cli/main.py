@@ -6,7 +6,6 @@ Headless subcommands never import Qt; only starting the app does.
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -14,6 +13,7 @@ from pathlib import Path
 
 from desktop_integrations.__about__ import __version__
 from desktop_integrations.cli.commands import COMMANDS, report
+from desktop_integrations.cli.logs import configure_logging
 from desktop_integrations.errors import IntegrationError
 
 
@@ -30,6 +30,13 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         help="folder holding the configuration database "
         "(default: $DESKTOP_INTEGRATIONS_DATA_DIR or the user data folder)",
+    )
+    parser.add_argument(
+        "--database",
+        metavar="PATH_OR_URL",
+        help="the configuration database: an SQLite file, or a postgresql:// URL of a "
+        "database the team shares (default: $DESKTOP_INTEGRATIONS_DATABASE or the file "
+        "in the data folder)",
     )
     parser.add_argument(
         "--plugins-dir",
@@ -49,7 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def apply_folders(args: argparse.Namespace) -> None:
-    """Make ``--data-dir`` and ``--plugins-dir`` the defaults of this process."""
+    """Make ``--data-dir``, ``--database`` and ``--plugins-dir`` the defaults of this process."""
+    if getattr(args, "database", None):
+        os.environ["DESKTOP_INTEGRATIONS_DATABASE"] = args.database
     if args.data_dir is not None:
         os.environ["DESKTOP_INTEGRATIONS_DATA_DIR"] = str(args.data_dir.expanduser().resolve())
     if args.plugins_dir is not None:
@@ -61,10 +70,7 @@ def apply_folders(args: argparse.Namespace) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
+    configure_logging(args.verbose)
     apply_folders(args)
     command = getattr(args, "command", None)
     if command is not None:

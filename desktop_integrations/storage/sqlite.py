@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import os
 import sqlite3
 import threading
 import uuid
@@ -20,6 +22,7 @@ from desktop_integrations.errors import (
     SchemaTooNewError,
     StoreError,
 )
+from desktop_integrations.storage.base import PolledChanges, SharedReads
 from desktop_integrations.storage.health import WalCheck, check_path, missing_tables
 from desktop_integrations.storage.outbox import OutboxTables
 from desktop_integrations.storage.schema import MIGRATIONS, SCHEMA_VERSION
@@ -48,6 +51,23 @@ _CONFIG_COLUMNS = (
 )
 
 
+def _make_private(path: Path) -> None:
+    """Create the database file readable only by the user; restrict it, -wal and -shm.
+
+    SQLite gives the -wal and -shm files the database file's mode.
+    """
+    try:
+        if not path.exists():
+            with contextlib.suppress(FileExistsError):
+                os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            if file.exists() and file.stat().st_mode & 0o077:
+                file.chmod(0o600)
+    except OSError as e:
+        # A read-only or foreign file still opens; saving reports the problem.
+        logger.warning("Cannot restrict the database's permissions: %s", e.strerror or e)
+
+
 def describe_error(error: sqlite3.Error) -> str:
     """Return a plain-language reason for an SQLite error."""
     code = getattr(error, "sqlite_errorcode", None)
@@ -62,8 +82,12 @@ def _now_after(previous: datetime | None) -> datetime:
     return now
 
 
-class ConfigStore(OutboxTables):
+class ConfigStore(OutboxTables, SharedReads, PolledChanges):
     """The SQLite database holding configurations and application state.
+
+    It keeps the :class:`~desktop_integrations.storage.base.Store` interface.
+    It is not live: other processes' changes are seen by polling
+    :meth:`generation` (``IntegrationManager.check_expired()``).
 
     The database runs in WAL mode with full synchronous commits, so a save is
     durable when it returns. Each write is one transaction. A database that is
@@ -87,6 +111,7 @@ class ConfigStore(OutboxTables):
 
     def __init__(self, path: str | Path | None = None, *, secrets: SecretBox | None = None) -> None:
         self.path = Path(path) if path is not None else paths.database_path()
+        self.location = str(self.path)
         self.secrets: SecretBox = secrets or FernetBox()
         self.codec = SettingsCodec(self.secrets)
         self.recovered_from: Path | None = None
@@ -99,6 +124,8 @@ class ConfigStore(OutboxTables):
     # Opening and migrating ------------------------------------------------
 
     def _connect(self, query: str = "") -> sqlite3.Connection:
+        if not query:
+            _make_private(self.path)
         target: str | Path = f"{self.path.absolute().as_uri()}?{query}" if query else self.path
         conn = sqlite3.connect(
             target, isolation_level=None, check_same_thread=False, timeout=10, uri=bool(query)
@@ -109,7 +136,8 @@ class ConfigStore(OutboxTables):
     def _open(self) -> sqlite3.Connection:
         check_path(self.path)
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # The settings are the user's alone, as their secrets' key file is.
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         except OSError as e:
             raise StoreError(f"Cannot create the data folder {self.path.parent}: {e}") from e
         wal = WalCheck(self.path)
