@@ -271,6 +271,35 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_migrate_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--to",
+        required=True,
+        metavar="PATH_OR_URL",
+        help="the empty database to copy into: an SQLite file or a postgresql:// URL",
+    )
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from desktop_integrations.cli.migrate import copy_store
+
+    source = open_store()
+    try:
+        target = open_target(args.to)
+        try:
+            copied = copy_store(source, target)
+        finally:
+            target.close()
+    finally:
+        source.close()
+    print(
+        f"Copied {copied.configs} configurations ({copied.secrets} secrets encrypted with "
+        f"the target's key) and {copied.extensions} plugin states from {source.location} "
+        f"to {target.location}."
+    )
+    return 0
+
+
 #: Subcommands by name, in the order ``--help`` lists them.
 COMMANDS: dict[str, Command] = {
     "notify": (
@@ -290,5 +319,11 @@ COMMANDS: dict[str, Command] = {
         "UID; all or nothing",
         _add_import_arguments,
         _import,
+    ),
+    "migrate": (
+        "copy every configuration, secret and plugin state to another database "
+        "(SQLite or PostgreSQL); all or nothing",
+        _add_migrate_arguments,
+        _migrate,
     ),
 }

@@ -28,6 +28,7 @@ from desktop_integrations.ui.integration_picker import IntegrationPicker
 from desktop_integrations.ui.main_menus import build_actions
 from desktop_integrations.ui.plugin_watcher import PluginWatcher
 from desktop_integrations.ui.settings import ui_settings
+from desktop_integrations.ui.store_status import StoreStatus
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent, QPaintEvent
@@ -92,6 +93,9 @@ class MainWindow(QMainWindow):
         self.plugin_watcher: PluginWatcher | None = None
         if extension_manager is not None:
             self._build_plugins(extension_manager)
+        self.store_status = StoreStatus(manager, self)
+        self.store_status.configsChanged.connect(self._on_live_change)
+        self.statusBar().addPermanentWidget(self.store_status)
         self._update_actions()
         self._show_count(self.configs_model.rowCount())
         self._show_recovery()
@@ -263,6 +267,11 @@ class MainWindow(QMainWindow):
             self.configs_model.reload()
             self._update_actions()
 
+    def _on_live_change(self) -> None:
+        # The manager already read the changes another desktop made.
+        self.configs_model.reload()
+        self._update_actions()
+
     def reload_all(self) -> None:
         """Rescan the plugins folders and re-read the database."""
         if self.extension_manager is not None:
@@ -430,6 +439,7 @@ class MainWindow(QMainWindow):
         settings.setValue("MainWindow/state", self.saveState())
         settings.setValue("MainWindow/splitter", self._splitter.saveState())
         self.configs_model.disconnect_signals()
+        self.store_status.disconnect_signals()
         if self.extension_manager is not None and self.plugin_watcher is not None:
             extensions_changed.disconnect(
                 self._on_extensions_changed, sender=self.extension_manager
