@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from desktop_integrations.cli import url_import
 from desktop_integrations.errors import IntegrationError
 from desktop_integrations.levels import LEVELS
 from desktop_integrations.manager import IntegrationManager, set_integration_manager
@@ -319,6 +320,11 @@ COMMANDS: dict[str, Command] = {
         "UID; all or nothing",
         _add_import_arguments,
         _import,
+    ),
+    "import-apprise": (
+        "add a configuration per service of an Apprise configuration file",
+        url_import.add_arguments,
+        url_import.run,
     ),
     "migrate": (
         "copy every configuration, secret and plugin state to another database "

@@ -6,7 +6,7 @@ import bisect
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -37,6 +37,10 @@ from desktop_integrations.ui.config_rows import (
     sort_rows,
 )
 from desktop_integrations.ui.icons import fallback_icon, integration_icon
+
+if TYPE_CHECKING:
+    from desktop_integrations.declared import DeclaredIntegration
+    from desktop_integrations.integration import Integration
 
 Index = QModelIndex | QPersistentModelIndex
 ROLE = Qt.ItemDataRole
@@ -141,8 +145,14 @@ class ConfigsModel(QAbstractTableModel):
 
     # Rows ----------------------------------------------------------------
 
+    def _listed(self, integration_id: str) -> Integration | DeclaredIntegration | None:
+        """The registered integration, or the one a manifest declares until it is imported."""
+        return self.manager.find_integration(integration_id) or self.manager.find_declared(
+            integration_id
+        )
+
     def _integration_name(self, integration_id: str) -> str:
-        integration = self.manager.find_integration(integration_id)
+        integration = self._listed(integration_id)
         if integration is not None:
             return integration.name
         # An unavailable integration is known only by its ID; Status says it is missing.
@@ -151,7 +161,7 @@ class ConfigsModel(QAbstractTableModel):
     def _integration_key(self, integration_id: str) -> IntegrationKey:
         key = self._keys.get(integration_id)
         if key is None:
-            integration = self.manager.find_integration(integration_id)
+            integration = self._listed(integration_id)
             name = integration.name if integration is not None else integration_id
             key = self._keys[integration_id] = (name.casefold(), integration_id)
         return key
@@ -212,7 +222,7 @@ class ConfigsModel(QAbstractTableModel):
         named = {
             integration_id
             for integration_id in self._keys
-            if (self.manager.is_registered(integration_id) or not self.loading)
+            if (self._listed(integration_id) is not None or not self.loading)
             and text in self._integration_name(integration_id).casefold()
         }
         if not named:
@@ -373,7 +383,7 @@ class ConfigsModel(QAbstractTableModel):
         return None
 
     def _available(self, row: Row) -> bool:
-        return self.manager.is_registered(row[ROW_INTEGRATION])
+        return self._listed(row[ROW_INTEGRATION]) is not None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         """Rows are selectable; the Status column of an available row is checkable."""
@@ -385,7 +395,7 @@ class ConfigsModel(QAbstractTableModel):
     def _icon(self, integration_id: str) -> QIcon | None:
         icon = self._icons.get(integration_id)
         if icon is None:
-            integration = self.manager.find_integration(integration_id)
+            integration = self._listed(integration_id)
             if integration is not None:
                 icon = integration_icon(integration)
             elif self.loading:
