@@ -26,11 +26,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from timing import Row
 
-BENCHMARKS = ("core", "startup", "startup_plugins", "scale", "dialogs", "plugins")
+BENCHMARKS = (
+    "core",
+    "startup",
+    "startup_plugins",
+    "startup_apprise",
+    "scale",
+    "dialogs",
+    "plugins",
+)
 ROUNDS = {
     "core": 9,
     "startup": 15,
     "startup_plugins": 7,
+    "startup_apprise": 7,
     "scale": 7,
     "dialogs": 7,
     "plugins": 7,

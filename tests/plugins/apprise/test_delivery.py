@@ -137,10 +137,12 @@ def test_mailto_sends_mail_through_smtp(apprise_manager: IntegrationManager) -> 
 def test_a_refused_delivery_fails_with_apprises_reason_and_no_secret(
     apprise_manager: IntegrationManager, server: RecordingServer
 ) -> None:
-    server.reply(500, b"no")
+    for _ in range(3):
+        server.reply(500, b"no")
     _save(apprise_manager, "apprise.json", **_local(server, user="bob", password="hunter2-secret"))
     [delivery] = emit(EVENT).wait(10)
     assert not delivery.ok
+    assert delivery.attempts == 3 == len(server.requests)
     assert "error=500" in delivery.error and "JSON" in delivery.error
     assert "Traceback" not in delivery.error
     [logged] = recent_deliveries(apprise_manager.store)
@@ -173,3 +175,26 @@ def test_send_test_event_goes_through_apprise(
     delivery = integration.send_test_event(config).result(10)  # type: ignore[attr-defined]
     assert delivery.ok, delivery.error
     assert server.requests[0].json()["title"] == "Test event from desktop-integrations"
+
+
+def test_a_busy_service_is_tried_again_with_the_same_delivery_id(
+    apprise_manager: IntegrationManager, server: RecordingServer
+) -> None:
+    server.reply(503, b"busy")
+    _save(apprise_manager, "apprise.json", **_local(server))
+    [delivery] = emit(EVENT).wait(10)
+    assert delivery.ok, delivery.error
+    assert delivery.attempts == 2
+    first, second = server.requests
+    assert first.headers["X-Delivery-Id"] == second.headers["X-Delivery-Id"]
+    assert len(first.headers["X-Delivery-Id"]) >= 16
+
+
+def test_a_refusal_is_not_tried_again(
+    apprise_manager: IntegrationManager, server: RecordingServer
+) -> None:
+    server.reply(400, b"bad request")
+    _save(apprise_manager, "apprise.json", **_local(server))
+    [delivery] = emit(EVENT).wait(10)
+    assert not delivery.ok and delivery.attempts == 1
+    assert len(server.requests) == 1
