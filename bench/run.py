@@ -34,6 +34,7 @@ BENCHMARKS = (
     "scale",
     "dialogs",
     "plugins",
+    "delivery",
     "store",
 )
 ROUNDS = {
@@ -44,6 +45,7 @@ ROUNDS = {
     "scale": 7,
     "dialogs": 7,
     "plugins": 7,
+    "delivery": 5,
     "store": 3,
 }
 # The store's rounds each fill 100,000 rows on both backends: one is enough for a look.
