@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from typing import Any
@@ -198,3 +199,27 @@ def test_a_refusal_is_not_tried_again(
     [delivery] = emit(EVENT).wait(10)
     assert not delivery.ok and delivery.attempts == 1
     assert len(server.requests) == 1
+
+
+def test_no_token_reaches_the_log_even_when_debugging(
+    apprise_manager: IntegrationManager, server: RecordingServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    for _ in range(3):
+        server.reply(500, b"echo tok-LOGGED-secret")
+    _save(apprise_manager, "apprise.mmost", **_local(server, token="tok-LOGGED-secret"))
+    with caplog.at_level(logging.DEBUG):
+        [delivery] = emit(EVENT).wait(10)
+    assert not delivery.ok
+    assert caplog.records  # the failure is logged...
+    assert "tok-LOGGED-secret" not in caplog.text  # ...without the token
+    assert "tok-LOGGED-secret" not in delivery.error
+
+
+def test_a_private_token_is_left_out_of_exports(apprise_manager: IntegrationManager) -> None:
+    from desktop_integrations.cli.transfer import dump_document, export_configs
+
+    _save(apprise_manager, "apprise.mmost", host="chat.example", token="tok-EXPORT-secret")
+    plain = dump_document(export_configs(apprise_manager))
+    assert "tok-EXPORT-secret" not in plain and "chat.example" in plain
+    full = dump_document(export_configs(apprise_manager, include_secrets=True))
+    assert "tok-EXPORT-secret" in full
