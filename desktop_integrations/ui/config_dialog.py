@@ -6,9 +6,10 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QApplication,
     QDialog,
     QDialogButtonBox,
     QMessageBox,
@@ -23,6 +24,7 @@ from desktop_integrations.errors import ConfigConflictError, IntegrationError
 from desktop_integrations.fields import UIField, ui_fields
 from desktop_integrations.forms import BASIC_FIELDS, NON_FIELD_ERRORS, BoundConfigForm
 from desktop_integrations.integration import Integration
+from desktop_integrations.messages import FieldError
 from desktop_integrations.ui.banner import Banner
 from desktop_integrations.ui.deliveries_view import install_delivery_ui
 from desktop_integrations.ui.dialog_actions import DialogAction, dialog_actions, dialog_sections
@@ -73,6 +75,7 @@ class ConfigDialog(QDialog):
         self._config = config
         self._rows: dict[str, FieldRow] = {}
         self._groups: list[FieldsetGroup] = []
+        self._following_focus = False
         self.setWindowIcon(integration_icon(integration))
         self.banner = Banner(self)
         self._fieldEdited.connect(self._update_buttons)
@@ -194,7 +197,7 @@ class ConfigDialog(QDialog):
         )
         problems = list(self._config.problems) if self._config is not None else []
         if self._config is not None and (problems or not form.is_valid()):
-            self.show_errors(form.errors, problems)
+            self.show_errors(form.errors, problems, details=form.error_details)
         else:
             self.show_errors({})
         # The values shown are the baseline: only an unsaved copy can be applied.
@@ -210,11 +213,26 @@ class ConfigDialog(QDialog):
 
     # Validation and saving -------------------------------------------------
 
-    def show_errors(self, errors: dict[str, list[str]], notes: list[str] | None = None) -> None:
-        """Show each field's errors next to it, a banner, and focus the first bad field."""
+    def show_errors(
+        self,
+        errors: dict[str, list[str]],
+        notes: list[str] | None = None,
+        *,
+        details: dict[str, list[FieldError]] | None = None,
+    ) -> None:
+        """Show each field's errors next to it, a banner, and focus the first bad field.
+
+        Args:
+            errors: Messages by field name (``"__all__"``: the whole form).
+            notes: More lines for the banner.
+            details: The same errors, located, with pydantic's text (see
+                :attr:`BoundConfigForm.error_details`): a rule's error goes
+                next to that rule, and pydantic's text into a tooltip.
+        """
         first: FieldRow | None = None
         for name, row in self._rows.items():
-            row.set_errors(errors.get(name, []))
+            located = details.get(name, []) if details is not None else None
+            row.set_errors(errors.get(name, []), located)
             if name in errors and first is None:
                 first = row
         for group in self._groups:
@@ -235,7 +253,7 @@ class ConfigDialog(QDialog):
         form = self.integration.build_config_form(self._config, self.data())
         if form.is_valid():
             return form
-        self.show_errors(form.errors)
+        self.show_errors(form.errors, details=form.error_details)
         return None
 
     def apply(self) -> bool:
@@ -362,6 +380,53 @@ class ConfigDialog(QDialog):
                 return
         self._save_geometry()
         super().reject()
+
+    # Re-checking a field as the user leaves it ------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Start re-checking fields with errors as the focus leaves them."""
+        super().showEvent(event)
+        app = QApplication.instance()
+        if isinstance(app, QApplication) and not self._following_focus:
+            app.focusChanged.connect(self._focus_changed)
+            self._following_focus = True
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        """Stop following the focus."""
+        app = QApplication.instance()
+        if isinstance(app, QApplication) and self._following_focus:
+            app.focusChanged.disconnect(self._focus_changed)
+            self._following_focus = False
+        super().hideEvent(event)
+
+    def _row_holding(self, widget: QWidget | None) -> FieldRow | None:
+        if widget is None:
+            return None
+        return next(
+            (
+                row
+                for row in self._rows.values()
+                if row.widget is widget or row.widget.isAncestorOf(widget)
+            ),
+            None,
+        )
+
+    def _focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:
+        row = self._row_holding(old)
+        if row is None or row is self._row_holding(new) or not row.has_errors():
+            return
+        self.recheck(row.widget.field.name)
+
+    def recheck(self, name: str) -> None:
+        """Validate again and show the field ``name``'s errors now (none: clear them).
+
+        The banner goes once no field shows an error.
+        """
+        form = self.integration.build_config_form(self._config, self.data())
+        row = self._rows[name]
+        row.set_errors(form.errors.get(name, []), form.error_details.get(name, []))
+        if not any(r.has_errors() for r in self._rows.values()):
+            self.banner.hide()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Treat closing the window like Cancel."""

@@ -151,7 +151,7 @@ def test_unknown_type_falls_back_to_a_line_edit_validated_by_pydantic(
     dialog.field_widget("name").set_value("Bad map")
     dialog.field_widget("mapping").line_edit.setText('{"x": "not a number"}')  # type: ignore[attr-defined]
     dialog.button_box.button(QDialogButtonBox.StandardButton.Ok).click()
-    assert "integer" in dialog._rows["mapping"].error_label.text()
+    assert "whole number" in dialog._rows["mapping"].error_label.text()
     assert manager.get_integration_configs() == []
 
 
