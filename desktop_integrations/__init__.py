@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from desktop_integrations.events import Event, emit
     from desktop_integrations.extensions.extension import Extension, IntegrationHook
     from desktop_integrations.extensions.manager import ExtensionManager
+    from desktop_integrations.field_rules import enabled_when, visible_when
     from desktop_integrations.field_types import RequiredText
     from desktop_integrations.forms import BoundConfigForm, Fieldset, IntegrationConfigForm
     from desktop_integrations.hooks import EventHook, Hook, SignalHook
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
         set_integration_manager,
     )
     from desktop_integrations.naming import static
+    from desktop_integrations.secret_url import SecretUrl
     from desktop_integrations.storage import ConfigStore
 
 #: Where each public name is defined. They are imported on first use, so that
@@ -84,6 +86,7 @@ _MODULES = {
     "RequiredText": "desktop_integrations.field_types",
     "Rule": "desktop_integrations.conditions",
     "SchemaTooNewError": "desktop_integrations.errors",
+    "SecretUrl": "desktop_integrations.secret_url",
     "ServiceConfigForm": "desktop_integrations.delivery.service",
     "ServiceIntegration": "desktop_integrations.delivery.service",
     "SignalHook": "desktop_integrations.hooks",
@@ -91,11 +94,13 @@ _MODULES = {
     "SmtpTransport": "desktop_integrations.delivery.smtp",
     "StoreError": "desktop_integrations.errors",
     "emit": "desktop_integrations.events",
+    "enabled_when": "desktop_integrations.field_rules",
     "get_integration_manager": "desktop_integrations.manager",
     "recent_deliveries": "desktop_integrations.delivery.log",
     "register_condition_field": "desktop_integrations.condition_fields",
     "set_integration_manager": "desktop_integrations.manager",
     "static": "desktop_integrations.naming",
+    "visible_when": "desktop_integrations.field_rules",
 }
 
 __all__ = [
@@ -129,6 +134,7 @@ __all__ = [
     "RequiredText",
     "Rule",
     "SchemaTooNewError",
+    "SecretUrl",
     "ServiceConfigForm",
     "ServiceIntegration",
     "SignalHook",
@@ -137,11 +143,13 @@ __all__ = [
     "StoreError",
     "__version__",
     "emit",
+    "enabled_when",
     "get_integration_manager",
     "recent_deliveries",
     "register_condition_field",
     "set_integration_manager",
     "static",
+    "visible_when",
 ]
 
 

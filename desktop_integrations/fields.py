@@ -21,6 +21,7 @@ from pydantic import AnyUrl, SecretStr
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined, Url
 
+from desktop_integrations.field_rules import FieldRule, field_rule
 from desktop_integrations.field_types import REQUIRED
 
 if TYPE_CHECKING:
@@ -79,7 +80,7 @@ class UIField:
         description: Help text, or an empty string.
         kind: What to edit: ``"str"``, ``"text"`` (multi-line), ``"secret"``,
             ``"int"``, ``"float"``, ``"bool"``, ``"choice"``, ``"url"``,
-            ``"path"``, ``"str_list"``, ``"multi_choice"``, ``"datetime"``,
+            ``"path"``, ``"str_list"``, ``"secret_list"``, ``"multi_choice"``, ``"datetime"``,
             ``"date"``, ``"time"``, or ``"unknown"``.
         annotation: The field's type with ``Optional`` and ``Annotated``
             removed.
@@ -90,6 +91,8 @@ class UIField:
             ``multiple_of``, ``min_length``, ``max_length``, ``pattern``.
         choices: The allowed values of ``choice`` and ``multi_choice`` fields.
         widget: A widget hint from ``json_schema_extra={"widget": ...}``.
+        rule: When the field is shown or enabled (see
+            :mod:`desktop_integrations.field_rules`), or None for always.
         extra: The rest of ``json_schema_extra``.
     """
 
@@ -104,12 +107,13 @@ class UIField:
     constraints: dict[str, Any] = field(default_factory=dict)
     choices: tuple[Choice, ...] = ()
     widget: str | None = None
+    rule: FieldRule | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def secret(self) -> bool:
         """Whether the value is a secret, to be masked."""
-        return self.kind == "secret"
+        return self.kind in ("secret", "secret_list")
 
 
 def _unwrap(annotation: Any) -> tuple[Any, bool, list[Any]]:
@@ -153,6 +157,8 @@ def _kind(annotation: Any, widget: str | None) -> str:
             return "multi_choice"
         if item is str:
             return "str_list"
+        if isinstance(item, type) and issubclass(item, SecretStr) and origin is list:
+            return "secret_list"
         return "unknown"
     if isinstance(annotation, type):
         for cls, kind in _SIMPLE_KINDS:
@@ -175,6 +181,12 @@ def ui_field(name: str, info: FieldInfo) -> UIField:
     """Describe one pydantic field for a UI."""
     annotation, optional, metadata = _unwrap(info.annotation)
     extra = dict(info.json_schema_extra) if isinstance(info.json_schema_extra, dict) else {}
+    try:
+        rule = field_rule(extra)
+    except ValueError:
+        rule = None  # reported when the integration registers
+    for key in ("visible_when", "enabled_when"):
+        extra.pop(key, None)
     hint = extra.pop("widget", None)
     widget = hint if isinstance(hint, str) else None
     kind = _kind(annotation, widget)
@@ -196,6 +208,7 @@ def ui_field(name: str, info: FieldInfo) -> UIField:
         constraints=_constraints(info, metadata),
         choices=_choices(item if item is not None else annotation),
         widget=widget,
+        rule=rule,
         extra=extra,
     )
 

@@ -26,6 +26,7 @@ from desktop_integrations.errors import (
     ConfigValidationError,
     IntegrationRegistrationError,
 )
+from desktop_integrations.field_rules import inactive_fields
 from desktop_integrations.messages import FieldError, field_error, item_label
 
 if TYPE_CHECKING:
@@ -183,10 +184,10 @@ def get_fieldsets(form_cls: type[IntegrationConfigForm]) -> tuple[Fieldset, ...]
 
 
 def _mentions_secret(annotation: Any) -> bool:
-    if annotation is SecretStr:
+    if isinstance(annotation, type) and issubclass(annotation, SecretStr):
         return True
     origin = typing.get_origin(annotation)
-    if origin is typing.Annotated:
+    if origin is typing.Annotated or origin is list:
         return _mentions_secret(typing.get_args(annotation)[0])
     if origin is typing.Union or origin is types.UnionType:
         return any(_mentions_secret(arg) for arg in typing.get_args(annotation))
@@ -195,7 +196,11 @@ def _mentions_secret(annotation: Any) -> bool:
 
 @functools.cache
 def secret_field_names(form_cls: type[IntegrationConfigForm]) -> frozenset[str]:
-    """Return the names of a form's ``SecretStr`` fields (stored encrypted)."""
+    """Return the names of a form's secret fields (stored encrypted).
+
+    They are the fields of ``SecretStr`` (``SecretUrl`` included) and of lists
+    of them.
+    """
     return frozenset(
         name for name, field in form_cls.model_fields.items() if _mentions_secret(field.annotation)
     )
@@ -242,6 +247,8 @@ def to_setting(value: Any) -> Any:
     """
     if isinstance(value, SecretStr):
         return value.get_secret_value()
+    if isinstance(value, list):
+        return [to_setting(item) for item in value]
     return to_jsonable_python(value)
 
 
@@ -295,12 +302,23 @@ class BoundConfigForm:
                 initial[name] = field.default_factory()  # type: ignore[call-arg]
         return initial
 
+    @property
+    def inactive_fields(self) -> frozenset[str]:
+        """Fields hidden or disabled by their rule for :attr:`data` (see :mod:`.field_rules`).
+
+        They are not validated; their cleaned value is their default, and
+        :meth:`save` keeps what was stored for them.
+        """
+        return inactive_fields(self.form_cls, self.data)
+
     def full_clean(self) -> None:
         """Validate :attr:`data`, filling :attr:`errors` and :attr:`cleaned_data`."""
         errors: dict[str, list[str]] = {}
         self._details = {}
+        inactive = self.inactive_fields
+        data = {k: v for k, v in self.data.items() if k not in inactive} if inactive else self.data
         try:
-            self._model = self.form_cls.model_validate(self.data)
+            self._model = self.form_cls.model_validate(data)
         except ValidationError as e:
             self._model = None
             for error in e.errors():
@@ -355,7 +373,8 @@ class BoundConfigForm:
         ``serialize_<field>_field``); a validator in ``"before"`` mode turns
         the stored value back when the configuration is loaded. Secret fields
         without a serializer of their own are stored as their real value,
-        which the store encrypts.
+        which the store encrypts. Inactive fields (see :attr:`inactive_fields`)
+        are left out, so what was stored for them is kept.
 
         Raises:
             ConfigValidationError: The data does not validate.
@@ -365,6 +384,7 @@ class BoundConfigForm:
         dumped = self._model.model_dump(mode="json")
         own = own_serializer_fields(self.form_cls)
         secrets = secret_field_names(self.form_cls)
+        skipped = BASIC_FIELDS + tuple(self.inactive_fields)
         return {
             name: (
                 to_setting(getattr(self._model, name))
@@ -372,7 +392,7 @@ class BoundConfigForm:
                 else dumped[name]
             )
             for name in self.form_cls.model_fields
-            if name not in BASIC_FIELDS
+            if name not in skipped
         }
 
     def widget_values(self) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from desktop_integrations.errors import (
 from desktop_integrations.naming import qualified_id
 from desktop_integrations.signals import config_deleted, config_saved, send_safely
 from desktop_integrations.storage import ConfigStore
+from desktop_integrations.storage.settings_codec import plaintext_secrets
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +38,7 @@ def _describe(cls: type) -> str:
 
 def check_config_form(cls: type, form_cls: Any) -> None:
     """Raise IntegrationRegistrationError if ``form_cls`` is not a valid form of ``cls``."""
+    from desktop_integrations.field_rules import form_rules
     from desktop_integrations.forms import IntegrationConfigForm, get_fieldsets
 
     where = f"Cannot register {_describe(cls)}"
@@ -47,6 +49,7 @@ def check_config_form(cls: type, form_cls: Any) -> None:
         )
     try:
         get_fieldsets(form_cls)
+        form_rules(form_cls)
     except IntegrationRegistrationError as e:
         raise IntegrationRegistrationError(f"{where}: {e}") from e
 
@@ -338,7 +341,10 @@ class IntegrationManager:
         leaves the settings as stored and marks the configuration.
         """
         integration = self._integrations.get(config.integration_id)
-        if integration is None or config.settings_version >= integration.settings_version:
+        if integration is None:
+            return
+        self._seal_plaintext(config, integration)
+        if config.settings_version >= integration.settings_version:
             return
         old, new = config.settings_version, integration.settings_version
         try:
@@ -353,6 +359,24 @@ class IntegrationManager:
             return
         config.settings = settings
         config.settings_version = new
+
+    def _seal_plaintext(self, config: IntegrationConfig, integration: Integration) -> None:
+        """Encrypt the secrets a configuration still stores in plaintext, keeping each.
+
+        A field that became secret (a webhook URL) was stored in plaintext by
+        earlier versions; the first load stores it again, encrypted. If that
+        fails, the value stays as it was, to be sealed on a later load.
+        """
+        plain = plaintext_secrets(config.settings, config.secret_keys, integration.secret_fields)
+        if not plain:
+            return
+        try:
+            self._note_write(self.store.save_config(config, config.secret_keys | plain))
+        except IntegrationError as e:
+            logger.warning("Could not encrypt the secret settings of %r: %s", config.name, e)
+            return
+        config.secret_keys = config.secret_keys | plain
+        logger.info("Encrypted the secret settings %s of %r", sorted(plain), config.name)
 
     @_locked
     def save_config(self, config: IntegrationConfig, *, force: bool = False) -> None:

@@ -6,7 +6,6 @@ Headless subcommands never import Qt; only starting the app does.
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -14,6 +13,7 @@ from pathlib import Path
 
 from desktop_integrations.__about__ import __version__
 from desktop_integrations.cli.commands import COMMANDS, report
+from desktop_integrations.cli.logs import configure_logging
 from desktop_integrations.errors import IntegrationError
 
 
@@ -61,10 +61,7 @@ def apply_folders(args: argparse.Namespace) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
+    configure_logging(args.verbose)
     apply_folders(args)
     command = getattr(args, "command", None)
     if command is not None:

@@ -62,7 +62,12 @@ def export_entry(
     """Return one configuration as an entry of an export document."""
     secret_keys = _secret_keys(manager, config)
     settings = dict(config.settings)
-    omitted = sorted(key for key in secret_keys if key in settings or key in config.sealed)
+    # An empty secret has nothing to leave out: it is exported as it is.
+    omitted = sorted(
+        key
+        for key in secret_keys
+        if settings.get(key) not in (None, "", []) or key in config.sealed
+    )
     if include_secrets:
         omitted = sorted(config.sealed)
     for key in omitted:

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Literal
 
 from desktop_integrations.errors import IntegrationError
+from desktop_integrations.redaction import redact_urls
 
 Status = Literal["delivered", "failed"]
 
@@ -88,6 +89,12 @@ class Delivery:
     attempts: int = 1
     id: int | None = None
     delivery_id: str = ""
+
+    def __post_init__(self) -> None:
+        # The delivery log is shown and kept: no URL in it may carry a
+        # credential, whoever wrote the message (a plugin, a library).
+        object.__setattr__(self, "error", redact_urls(self.error))
+        object.__setattr__(self, "response", redact_urls(self.response))
 
     @property
     def ok(self) -> bool:

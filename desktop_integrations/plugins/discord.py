@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import Field, HttpUrl
+from pydantic import Field
 
-from desktop_integrations import Extension, IntegrationHook, __version__
+from desktop_integrations import Extension, IntegrationHook, SecretUrl, __version__
 from desktop_integrations.delivery import (
     DeliveryPool,
     Outcome,
@@ -108,7 +108,7 @@ def discord_payload(event: Event, username: str = "") -> dict[str, Any]:
 class DiscordConfigForm(ServiceConfigForm):
     """The channel webhook and how messages appear."""
 
-    webhook_url: HttpUrl = Field(
+    webhook_url: SecretUrl = Field(
         title="Webhook URL",
         description="The channel's webhook URL, from Edit Channel > Integrations > "
         "Webhooks > Copy Webhook URL (https://discord.com/api/webhooks/...).",
@@ -142,7 +142,7 @@ class DiscordIntegration(ServiceIntegration):
     def send(self, settings: Mapping[str, Any], event: Event, pool: DeliveryPool) -> Outcome:
         """POST the webhook message."""
         payload = discord_payload(event, settings["username"].strip())
-        return pool.http.post_json(str(settings["webhook_url"]), payload)
+        return pool.http.post_json(settings["webhook_url"].get_secret_value(), payload)
 
 
 class DiscordExtension(Extension):

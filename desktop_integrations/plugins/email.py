@@ -10,7 +10,13 @@ from typing import Any, Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_core import PydanticCustomError
 
-from desktop_integrations import Extension, IntegrationHook, __version__
+from desktop_integrations import (
+    Extension,
+    IntegrationHook,
+    RequiredText,
+    __version__,
+    visible_when,
+)
 from desktop_integrations.delivery import (
     DeliveryPool,
     Outcome,
@@ -75,13 +81,19 @@ class EmailConfigForm(ServiceConfigForm):
         description="starttls upgrades the connection to TLS; ssl uses TLS from the "
         "start; none sends in the clear (only for a server on this machine or network).",
     )
-    username: str = Field(
-        default="",
-        title="User name",
-        description="Optional. Leave empty to send without logging in.",
+    authenticate: bool = Field(
+        default=False,
+        title="Log in to the server",
+        description="Most servers want a user name and password before they send mail.",
+    )
+    username: RequiredText = Field(
+        default="", title="User name", json_schema_extra=visible_when("authenticate")
     )
     password: SecretStr = Field(
-        default=SecretStr(""), title="Password", description="The login password, if any."
+        default=SecretStr(""),
+        title="Password",
+        description="The login password, if any.",
+        json_schema_extra=visible_when("authenticate"),
     )
     from_address: str = Field(
         title="From", description="The sender's address, such as CI <ci@example.com>."
@@ -102,6 +114,7 @@ class EmailConfigForm(ServiceConfigForm):
                 "smtp_host",
                 "smtp_port",
                 "security",
+                "authenticate",
                 "username",
                 "password",
             ),
@@ -140,6 +153,13 @@ class EmailIntegration(ServiceIntegration):
     description = "Mails events through your mail server."
     config_form_cls = EmailConfigForm
     icon_name = "email"
+    settings_version = 2
+
+    def migrate_settings(self, from_version: int, settings: dict[str, Any]) -> dict[str, Any]:
+        """Version 2 added ``authenticate``: on where a user name was stored."""
+        if from_version < 2:
+            settings.setdefault("authenticate", bool(str(settings.get("username", "")).strip()))
+        return settings
 
     def send(self, settings: Mapping[str, Any], event: Event, pool: DeliveryPool) -> Outcome:
         """Send the mail."""

@@ -7,9 +7,9 @@ Mattermost renders Markdown where Slack reads mrkdwn.
 
 from __future__ import annotations
 
-from pydantic import Field, HttpUrl
+from pydantic import Field
 
-from desktop_integrations import Extension, IntegrationHook, __version__
+from desktop_integrations import Extension, IntegrationHook, SecretUrl, __version__
 from desktop_integrations.delivery import service_fieldsets
 from desktop_integrations.delivery.formatting import escape_markdown
 from desktop_integrations.plugins.slack import SlackConfigForm, SlackIntegration
@@ -18,7 +18,7 @@ from desktop_integrations.plugins.slack import SlackConfigForm, SlackIntegration
 class MattermostConfigForm(SlackConfigForm):
     """The incoming webhook and how messages appear."""
 
-    webhook_url: HttpUrl = Field(
+    webhook_url: SecretUrl = Field(
         title="Webhook URL",
         description="The incoming webhook URL Mattermost gave you under Integrations > "
         "Incoming Webhooks (https://mattermost.example.com/hooks/...).",

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import Field, HttpUrl
+from pydantic import Field
 
-from desktop_integrations import Extension, IntegrationHook, __version__
+from desktop_integrations import Extension, IntegrationHook, SecretUrl, __version__
 from desktop_integrations.delivery import (
     DeliveryPool,
     Outcome,
@@ -69,7 +69,7 @@ def teams_payload(event: Event) -> dict[str, Any]:
 class TeamsConfigForm(ServiceConfigForm):
     """The channel's webhook."""
 
-    webhook_url: HttpUrl = Field(
+    webhook_url: SecretUrl = Field(
         title="Webhook URL",
         description="The URL of a Teams workflow started by 'When a Teams webhook request "
         "is received' (Workflows app > Post to a channel when a webhook request is "
@@ -96,7 +96,7 @@ class TeamsIntegration(ServiceIntegration):
 
     def send(self, settings: Mapping[str, Any], event: Event, pool: DeliveryPool) -> Outcome:
         """POST the card."""
-        return pool.http.post_json(str(settings["webhook_url"]), teams_payload(event))
+        return pool.http.post_json(settings["webhook_url"].get_secret_value(), teams_payload(event))
 
 
 class TeamsExtension(Extension):

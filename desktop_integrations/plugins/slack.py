@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from pydantic import Field, HttpUrl
+from pydantic import Field
 
-from desktop_integrations import Extension, IntegrationHook, __version__
+from desktop_integrations import Extension, IntegrationHook, SecretUrl, __version__
 from desktop_integrations.delivery import (
     DeliveryPool,
     Outcome,
@@ -71,7 +71,7 @@ def slack_payload(
 class SlackConfigForm(ServiceConfigForm):
     """The incoming webhook and how messages appear."""
 
-    webhook_url: HttpUrl = Field(
+    webhook_url: SecretUrl = Field(
         title="Webhook URL",
         description="The incoming webhook URL Slack gave you when you added the "
         "Incoming WebHooks app to a channel (https://hooks.slack.com/services/...).",
@@ -115,7 +115,7 @@ class SlackIntegration(ServiceIntegration):
         payload = slack_payload(
             event, settings["channel"].strip(), settings["username"].strip(), self.escape
         )
-        return pool.http.post_json(str(settings["webhook_url"]), payload)
+        return pool.http.post_json(settings["webhook_url"].get_secret_value(), payload)
 
 
 class SlackExtension(Extension):

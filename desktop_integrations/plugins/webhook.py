@@ -8,10 +8,10 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import Field, HttpUrl, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_core import PydanticCustomError
 
-from desktop_integrations import Extension, IntegrationHook, __version__
+from desktop_integrations import Extension, IntegrationHook, SecretUrl, __version__
 from desktop_integrations.delivery import (
     DeliveryPool,
     Outcome,
@@ -50,7 +50,7 @@ def parse_header(line: str) -> tuple[str, str]:
 class WebhookConfigForm(ServiceConfigForm):
     """Where to POST, and how to sign it."""
 
-    url: HttpUrl = Field(
+    url: SecretUrl = Field(
         title="Payload URL",
         description="The address each event is POSTed to, as JSON.",
     )
@@ -61,11 +61,11 @@ class WebhookConfigForm(ServiceConfigForm):
         "sha256=<hex HMAC-SHA256 of the body with this secret>, so the receiver can "
         "check that the request came from you.",
     )
-    headers: list[str] = Field(
+    headers: list[SecretStr] = Field(
         default_factory=list,
         title="Extra headers",
         description="Optional headers to send, one 'Name: value' per entry, such as "
-        "'Authorization: Bearer abc123'.",
+        "'Authorization: Bearer abc123'. They are kept as secrets.",
     )
 
     class Meta:
@@ -78,18 +78,21 @@ class WebhookConfigForm(ServiceConfigForm):
 
     @field_validator("headers")
     @classmethod
-    def _valid_headers(cls, lines: list[str]) -> list[str]:
-        cleaned = [line.strip() for line in lines if line.strip()]
+    def _valid_headers(cls, lines: list[SecretStr]) -> list[SecretStr]:
+        cleaned = [line.get_secret_value().strip() for line in lines]
+        cleaned = [line for line in cleaned if line]
         for number, line in enumerate(cleaned, start=1):
             try:
                 parse_header(line)
             except ValueError as e:
+                # The header's value may be a credential: the message names
+                # the header only.
                 raise PydanticCustomError(
                     "invalid_header",
-                    "Header {number} ({line}): {reason}.",
-                    {"number": number, "line": repr(line), "reason": str(e)},
-                ) from e
-        return cleaned
+                    "Header {number}: {reason}.",
+                    {"number": number, "reason": str(e)},
+                ) from None
+        return [SecretStr(line) for line in cleaned]
 
 
 class WebhookIntegration(ServiceIntegration):
@@ -105,11 +108,12 @@ class WebhookIntegration(ServiceIntegration):
         """POST the event; sign the exact body bytes when a secret is set."""
         body = to_json_bytes(event_document(event))
         headers = {**JSON_HEADERS, "X-Event-Kind": event.kind}
-        headers.update(parse_header(line) for line in settings["headers"])
+        headers.update(parse_header(line.get_secret_value()) for line in settings["headers"])
         secret = settings["secret"].get_secret_value()
         if secret:
             headers[SIGNATURE_HEADER] = signature(secret, body)
-        return pool.http.request("POST", str(settings["url"]), content=body, headers=headers)
+        url = settings["url"].get_secret_value()
+        return pool.http.request("POST", url, content=body, headers=headers)
 
 
 class WebhookExtension(Extension):

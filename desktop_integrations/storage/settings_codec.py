@@ -12,6 +12,10 @@ from desktop_integrations.storage.secrets import SecretBox
 
 #: The key that marks an encrypted value in a stored settings document.
 SECRET_MARK = "$secret"
+#: The key that marks an encrypted JSON value (a list of secret headers).
+SECRET_JSON_MARK = "$secret_json"
+# Prefixes a sealed token that was stored under SECRET_JSON_MARK.
+_SEALED_JSON = "json:"
 
 
 @dataclass
@@ -40,6 +44,26 @@ def is_secret(value: Any) -> bool:
     return isinstance(value, SecretStr)
 
 
+def _plain(value: Any) -> Any:
+    """Return ``value`` with every ``SecretStr`` in it (or in its list) unwrapped."""
+    if is_secret(value):
+        return value.get_secret_value()
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
+
+
+def plaintext_secrets(
+    settings: Mapping[str, Any], secret_keys: set[str], secret_fields: frozenset[str]
+) -> set[str]:
+    """Return the names of secret fields whose values are stored in plaintext."""
+    return {
+        name
+        for name in secret_fields - secret_keys
+        if settings.get(name) not in (None, "", []) and not is_secret(settings.get(name))
+    }
+
+
 class SettingsCodec:
     """Encodes settings for the database and decodes them back.
 
@@ -66,15 +90,20 @@ class SettingsCodec:
         """
         document: dict[str, Any] = {}
         for key, value in settings.items():
-            if is_secret(value):
-                value = value.get_secret_value()
-                document[key] = {SECRET_MARK: self.secrets.encrypt(value)} if value else ""
-            elif key in secret_keys and isinstance(value, str) and value:
+            secret = key in secret_keys or is_secret(value)
+            value = _plain(value)
+            if secret and isinstance(value, str) and value:
                 document[key] = {SECRET_MARK: self.secrets.encrypt(value)}
+            elif secret and isinstance(value, list) and value:
+                text = json.dumps(value, allow_nan=False)
+                document[key] = {SECRET_JSON_MARK: self.secrets.encrypt(text)}
             else:
                 document[key] = value
         for key, token in (sealed or {}).items():
-            document.setdefault(key, {SECRET_MARK: token})
+            if token.startswith(_SEALED_JSON):
+                document.setdefault(key, {SECRET_JSON_MARK: token[len(_SEALED_JSON) :]})
+            else:
+                document.setdefault(key, {SECRET_MARK: token})
         try:
             # ASCII escapes keep any string storable, lone surrogates included.
             return json.dumps(document, allow_nan=False)
@@ -90,12 +119,15 @@ class SettingsCodec:
             decoded.problems.append(f"The stored settings could not be read: {e}")
             return decoded
         for key, value in document.items():
-            if isinstance(value, dict) and value.keys() == {SECRET_MARK}:
+            if isinstance(value, dict) and value.keys() in ({SECRET_MARK}, {SECRET_JSON_MARK}):
                 decoded.secret_keys.add(key)
+                as_json = SECRET_JSON_MARK in value
+                token = value[SECRET_JSON_MARK if as_json else SECRET_MARK]
                 try:
-                    decoded.settings[key] = self.secrets.decrypt(value[SECRET_MARK])
+                    plain = self.secrets.decrypt(token)
+                    decoded.settings[key] = json.loads(plain) if as_json else plain
                 except ValueError as e:
-                    decoded.sealed[key] = value[SECRET_MARK]
+                    decoded.sealed[key] = _SEALED_JSON + token if as_json else token
                     decoded.problems.append(
                         f"The secret setting {key!r} could not be decrypted: {e}."
                     )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import os
 import sqlite3
 import threading
 import uuid
@@ -43,6 +45,23 @@ _CONFIG_COLUMNS = (
     "id, integration_id, name, enabled, settings, extra_data, settings_version, revision,"
     " time_added, last_updated, uid"
 )
+
+
+def _make_private(path: Path) -> None:
+    """Create the database file readable only by the user; restrict it, -wal and -shm.
+
+    SQLite gives the -wal and -shm files the database file's mode.
+    """
+    try:
+        if not path.exists():
+            with contextlib.suppress(FileExistsError):
+                os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            if file.exists() and file.stat().st_mode & 0o077:
+                file.chmod(0o600)
+    except OSError as e:
+        # A read-only or foreign file still opens; saving reports the problem.
+        logger.warning("Cannot restrict the database's permissions: %s", e.strerror or e)
 
 
 def describe_error(error: sqlite3.Error) -> str:
@@ -90,13 +109,15 @@ class ConfigStore(OutboxTables):
     # Opening and migrating ------------------------------------------------
 
     def _connect(self) -> sqlite3.Connection:
+        _make_private(self.path)
         conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=10)
         conn.row_factory = sqlite3.Row
         return conn
 
     def _open(self) -> sqlite3.Connection:
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # The settings are the user's alone, as their secrets' key file is.
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         except OSError as e:
             raise StoreError(f"Cannot create the data folder {self.path.parent}: {e}") from e
         conn = self._connect()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from desktop_integrations.config import IntegrationConfig
 from desktop_integrations.errors import ConfigConflictError, IntegrationError
+from desktop_integrations.field_rules import FieldRule, inactive_fields
 from desktop_integrations.fields import UIField, ui_fields
 from desktop_integrations.forms import BASIC_FIELDS, NON_FIELD_ERRORS, BoundConfigForm
 from desktop_integrations.integration import Integration
@@ -76,6 +77,7 @@ class ConfigDialog(QDialog):
         self._rows: dict[str, FieldRow] = {}
         self._groups: list[FieldsetGroup] = []
         self._following_focus = False
+        self._ruled: dict[str, FieldRule] = {}
         self.setWindowIcon(integration_icon(integration))
         self.banner = Banner(self)
         self._fieldEdited.connect(self._update_buttons)
@@ -99,6 +101,10 @@ class ConfigDialog(QDialog):
 
     def _build_fields(self, form: BoundConfigForm) -> None:
         descriptions = ui_fields(form.form_cls)
+        self._form_cls = form.form_cls
+        self._ruled = {name: f.rule for name, f in descriptions.items() if f.rule is not None}
+        if self._ruled:
+            self._fieldEdited.connect(self.apply_rules)
         content = QWidget(self)
         self._content_layout = QVBoxLayout(content)
         for fieldset in form.fieldsets:
@@ -184,12 +190,25 @@ class ConfigDialog(QDialog):
             config.set(name, value)
         return config
 
+    def apply_rules(self) -> None:
+        """Show or enable each dependent field as the values shown say."""
+        if not self._ruled:
+            return
+        inactive = inactive_fields(self._form_cls, self.data())
+        for name, rule in self._ruled.items():
+            row = self._rows[name]
+            if rule.effect == "show":
+                row.set_shown(name not in inactive)
+            else:
+                row.widget.setEnabled(name not in inactive)
+
     def _load(self, form: BoundConfigForm) -> None:
         """Show ``form``'s initial values, and the errors of stored values that no longer fit."""
         for name, value in form.widget_values().items():
             if name in self._rows:
                 self._rows[name].widget.set_value(value)
         self._baseline = self.data()
+        self.apply_rules()
         self.setWindowTitle(
             f"{self._config.name} ({self.integration.name})"
             if self._config is not None
@@ -209,6 +228,7 @@ class ConfigDialog(QDialog):
         for name, row in self._rows.items():
             if name not in BASIC_FIELDS and name in defaults:
                 row.widget.set_value(defaults[name])
+        self.apply_rules()
         self._update_buttons()
 
     # Validation and saving -------------------------------------------------

@@ -56,11 +56,16 @@ class FieldRow:
     Attributes:
         widget: The editor.
         group: The fieldset group holding the field.
+        cell: The widget in the form layout: the editor, or the column
+            holding it with its notes.
     """
 
-    def __init__(self, widget: FieldWidget, notes: QVBoxLayout, group: FieldsetGroup) -> None:
+    def __init__(
+        self, widget: FieldWidget, notes: QVBoxLayout, group: FieldsetGroup, cell: QWidget
+    ) -> None:
         self.widget = widget
         self.group = group
+        self.cell = cell
         self._notes = notes
         self._error_label: QLabel | None = None
         self._has_errors = False
@@ -105,6 +110,14 @@ class FieldRow:
         self.error_label.setToolTip(raw)
         self.error_label.setVisible(bool(messages))
 
+    def is_shown(self) -> bool:
+        """Return whether the field's rule shows it (its group may still be collapsed)."""
+        return not self.group.is_field_hidden(self.cell)
+
+    def set_shown(self, shown: bool) -> None:
+        """Show or hide the row, label included, as the field's rule says."""
+        self.group.set_field_hidden(self.cell, not shown)
+
 
 class FieldsetGroup(QGroupBox):
     """A titled group of field rows; a ``collapse`` fieldset starts closed.
@@ -119,6 +132,8 @@ class FieldsetGroup(QGroupBox):
         super().__init__(parent)
         self.fieldset = fieldset
         self._expanded = not fieldset.collapsible
+        # Cells whose field's rule hides them, whatever the group's state.
+        self._hidden: set[QWidget] = set()
         self.form = QFormLayout(self)
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.toggle: QToolButton | None = None
@@ -145,12 +160,33 @@ class FieldsetGroup(QGroupBox):
         self._expanded = expanded
         first = 0 if self.toggle is None else 1
         for row in range(first, self.form.rowCount()):
-            self.form.setRowVisible(row, expanded)
+            self.form.setRowVisible(row, expanded and not self._row_hidden(row))
         if self.toggle is not None:
             self.toggle.setChecked(expanded)
             self.toggle.setArrowType(
                 Qt.ArrowType.DownArrow if expanded else Qt.ArrowType.RightArrow
             )
+
+    def _row_hidden(self, row: int) -> bool:
+        if not self._hidden:
+            return False
+        roles = (QFormLayout.ItemRole.FieldRole, QFormLayout.ItemRole.SpanningRole)
+        items = (self.form.itemAt(row, role) for role in roles)
+        return any(item is not None and item.widget() in self._hidden for item in items)
+
+    def is_field_hidden(self, cell: QWidget) -> bool:
+        """Return whether the row of ``cell`` is hidden by its field's rule."""
+        return cell in self._hidden
+
+    def set_field_hidden(self, cell: QWidget, hidden: bool) -> None:
+        """Hide or show the row of ``cell``; a collapsed group keeps it folded."""
+        if hidden == (cell in self._hidden):
+            return
+        if hidden:
+            self._hidden.add(cell)
+        else:
+            self._hidden.discard(cell)
+        self.form.setRowVisible(cell, self._expanded and not hidden)
 
     def _add_row(self, field: QWidget, label: str | None = None) -> None:
         if label is None:
@@ -192,4 +228,4 @@ class FieldsetGroup(QGroupBox):
                     label.setBuddy(widget)
                     if field.required:
                         label.setToolTip("Required")
-        return FieldRow(widget, notes, self)
+        return FieldRow(widget, notes, self, cell)

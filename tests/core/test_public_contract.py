@@ -47,6 +47,8 @@ TOP_LEVEL = [
     "register_condition_field",
     "EventHook",
     "RequiredText",
+    "visible_when",
+    "enabled_when",
 ]
 
 

@@ -87,7 +87,7 @@ def test_the_account_logs_in_with_the_stored_password(email: IntegrationManager)
         return AuthResult(success=auth_data.password == b"pa55")
 
     with smtp_server(authenticator=authenticator, auth_require_tls=False) as (port, recorder):
-        configure(email, port, username="ci", password="pa55")
+        configure(email, port, authenticate=True, username="ci", password="pa55")
         [delivery] = emit(EVENT).wait(10)
     assert logins == [(b"ci", b"pa55")]
     assert delivery.ok and len(recorder.messages) == 1

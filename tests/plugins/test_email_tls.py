@@ -119,7 +119,7 @@ def test_starttls_upgrades_then_logs_in_and_sends(
         authenticator=authenticator,
         auth_require_tls=True,
     ) as (port, recorder):
-        configure(email, port, "starttls", username="ci", password="s3cret")
+        configure(email, port, "starttls", authenticate=True, username="ci", password="s3cret")
         [delivery] = emit(EVENT).wait(10)
     assert delivery.ok, delivery.error
     assert logins == [(b"ci", b"s3cret")]
@@ -169,7 +169,7 @@ def test_a_password_beyond_ascii_logs_in_as_utf8(
         authenticator=authenticator,
         auth_exclude_mechanism=[other],
     ) as (port, recorder):
-        configure(email, port, "starttls", username="zoë", password="pässwörd€")
+        configure(email, port, "starttls", authenticate=True, username="zoë", password="pässwörd€")
         [delivery] = emit(EVENT).wait(10)
     assert delivery.ok, delivery.error
     assert logins == [(mechanism, "zoë".encode(), "pässwörd€".encode())]
@@ -186,7 +186,7 @@ def test_a_password_beyond_ascii_without_a_utf8_mechanism_fails_with_a_message(
         authenticator=lambda *args: AuthResult(success=True),
         auth_exclude_mechanism=["PLAIN", "LOGIN"],
     ) as (port, recorder):
-        configure(email, port, "starttls", username="ci", password="pässwörd")
+        configure(email, port, "starttls", authenticate=True, username="ci", password="pässwörd")
         [delivery] = emit(EVENT).wait(10)
     assert not delivery.ok
     assert "beyond ASCII" in delivery.error and "pässwörd" not in delivery.error

@@ -27,6 +27,7 @@ from desktop_integrations.ui.widgets.line_edit_field import LineEditField
 from desktop_integrations.ui.widgets.optional_field import OptionalField
 from desktop_integrations.ui.widgets.path_field import PathField
 from desktop_integrations.ui.widgets.secret_field import SecretField
+from desktop_integrations.ui.widgets.secret_list_field import SecretListField
 from desktop_integrations.ui.widgets.spin_box_field import SpinBoxField
 from desktop_integrations.ui.widgets.string_list_field import StringListField
 from desktop_integrations.ui.widgets.temporal_field import TemporalField
@@ -56,6 +57,7 @@ _WIDGETS: dict[str | type, WidgetFactory] = {
     "choice": ComboBoxField,
     "path": PathField,
     "str_list": StringListField,
+    "secret_list": SecretListField,
     "multi_choice": CheckListField,
     "datetime": TemporalField,
     "date": TemporalField,
