@@ -50,7 +50,7 @@ if TYPE_CHECKING:
     )
     from desktop_integrations.naming import static
     from desktop_integrations.secret_url import SecretUrl
-    from desktop_integrations.storage import ConfigStore
+    from desktop_integrations.storage import ConfigStore, Store, open_store
 
 #: Where each public name is defined. They are imported on first use, so that
 #: importing one module (the app's first window, a headless command) does not
@@ -92,10 +92,12 @@ _MODULES = {
     "SignalHook": "desktop_integrations.hooks",
     "SmtpServer": "desktop_integrations.delivery.smtp",
     "SmtpTransport": "desktop_integrations.delivery.smtp",
+    "Store": "desktop_integrations.storage.base",
     "StoreError": "desktop_integrations.errors",
     "emit": "desktop_integrations.events",
     "enabled_when": "desktop_integrations.field_rules",
     "get_integration_manager": "desktop_integrations.manager",
+    "open_store": "desktop_integrations.storage.target",
     "recent_deliveries": "desktop_integrations.delivery.log",
     "register_condition_field": "desktop_integrations.condition_fields",
     "set_integration_manager": "desktop_integrations.manager",
@@ -140,11 +142,13 @@ __all__ = [
     "SignalHook",
     "SmtpServer",
     "SmtpTransport",
+    "Store",
     "StoreError",
     "__version__",
     "emit",
     "enabled_when",
     "get_integration_manager",
+    "open_store",
     "recent_deliveries",
     "register_condition_field",
     "set_integration_manager",

@@ -20,7 +20,7 @@ from desktop_integrations.delivery import get_delivery_pool
 from desktop_integrations.errors import StoreError
 from desktop_integrations.extensions.manager import ExtensionManager
 from desktop_integrations.manager import IntegrationManager, set_integration_manager
-from desktop_integrations.storage import ConfigStore
+from desktop_integrations.storage import Store
 from desktop_integrations.ui.icons import app_icon
 from desktop_integrations.ui.main_window import MainWindow
 
@@ -76,7 +76,7 @@ def display_problem(
     return None
 
 
-def _open_store() -> ConfigStore | None:
+def _open_store() -> Store | None:
     """Open the database; on failure, say why (stderr and a message box) and return None."""
     try:
         return open_store()

@@ -226,7 +226,7 @@ class IntegrationConfig:
             return NotImplemented
         if self.id is None or other.id is None:
             return self is other
-        return self.id == other.id and self.manager.store.path == other.manager.store.path
+        return self.id == other.id and self.manager.store.location == other.manager.store.location
 
     def __hash__(self) -> int:
         if self.id is None:

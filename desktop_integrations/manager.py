@@ -18,8 +18,8 @@ from desktop_integrations.errors import (
     IntegrationRegistrationError,
 )
 from desktop_integrations.naming import qualified_id
-from desktop_integrations.signals import config_deleted, config_saved, send_safely
-from desktop_integrations.storage import ConfigStore
+from desktop_integrations.signals import config_deleted, config_saved, configs_changed, send_safely
+from desktop_integrations.storage import Store, StoreChange, open_store
 from desktop_integrations.storage.settings_codec import plaintext_secrets
 
 logger = logging.getLogger(__name__)
@@ -119,7 +119,8 @@ class IntegrationManager:
 
     Configurations are cached per integration and kept correct through every
     save and delete made here. Changes made by another process are picked up
-    by :meth:`check_expired`.
+    by :meth:`check_expired`, or at once on a live store (PostgreSQL), which
+    then sends ``configs_changed``.
 
     Args:
         store: The database of configurations.
@@ -131,7 +132,7 @@ class IntegrationManager:
             see each other half done.
     """
 
-    def __init__(self, store: ConfigStore) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
         self.lock = threading.RLock()
         self._integrations: dict[str, Integration] = {}
@@ -142,6 +143,7 @@ class IntegrationManager:
         self._singles: dict[int, IntegrationConfig] = {}
         self._generation = store.generation()
         self._shut_down = False
+        store.subscribe(self._on_store_change)
 
     # Registration ----------------------------------------------------------
 
@@ -446,12 +448,7 @@ class IntegrationManager:
         if enabled_ids is not None:
             wanted = integration_id in enabled_ids
         else:
-            wanted = bool(
-                self.store.query(
-                    "SELECT 1 FROM configs WHERE integration_id = ? AND enabled = 1 LIMIT 1",
-                    (integration_id,),
-                )
-            )
+            wanted = self.store.has_enabled_config(integration_id)
         if wanted:
             integration.enable_integration()
         else:
@@ -506,6 +503,21 @@ class IntegrationManager:
             self._refresh_enabled(integration_id, enabled_ids)
         return True
 
+    def _on_store_change(self, change: StoreChange) -> None:
+        """Follow a change another process made (called on the store's own thread)."""
+        with self.lock:
+            if change.generation is not None and change.generation <= self._generation:
+                return  # our own write, or one already read
+            try:
+                if change.generation is None:
+                    self._generation = -1  # changes may have been missed: read everything
+                if not self.check_expired():
+                    return
+            except IntegrationError:
+                logger.warning("Could not read the changed configurations", exc_info=True)
+                return
+        send_safely(configs_changed, self)
+
     @_locked
     def shutdown(self) -> None:
         """Disable every integration and forget the cached configurations.
@@ -514,6 +526,7 @@ class IntegrationManager:
         configuration stores it without starting its integration.
         """
         self._shut_down = True
+        self.store.unsubscribe(self._on_store_change)
         for integration in self._integrations.values():
             integration.disable_integration()
         self._forget_configs()
@@ -528,7 +541,7 @@ def get_integration_manager() -> IntegrationManager:
     global _default_manager
     with _default_lock:
         if _default_manager is None:
-            _default_manager = IntegrationManager(ConfigStore())
+            _default_manager = IntegrationManager(open_store())
         return _default_manager
 
 

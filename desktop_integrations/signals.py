@@ -18,6 +18,12 @@ Every signal is a blinker signal sent Django-style, ``send(sender, **kwargs)``:
 ``extensions_changed``
     Sent with the :class:`ExtensionManager` as sender after a call changed the
     loaded extensions, their state or the load errors.
+``configs_changed``
+    Sent by the manager after it read again configurations that another
+    process or machine changed (a live store pushed the change).
+``store_connection_changed``
+    Sent by a store on a server with the store as sender when its connection
+    is lost or made again, with ``connected`` and a one-line ``message``.
 """
 
 from __future__ import annotations
@@ -39,6 +45,8 @@ event_occurred = _signals.signal("event-occurred")
 extension_enabled = _signals.signal("extension-enabled")
 extension_disabled = _signals.signal("extension-disabled")
 extensions_changed = _signals.signal("extensions-changed")
+configs_changed = _signals.signal("configs-changed")
+store_connection_changed = _signals.signal("store-connection-changed")
 
 
 def send_safely(signal: NamedSignal, sender: Any, **kwargs: Any) -> None:

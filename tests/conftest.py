@@ -12,8 +12,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Never touch the developer's real keyring: secrets go through the key file.
 os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 
-from desktop_integrations import ConfigStore, IntegrationManager
+from desktop_integrations import ConfigStore, IntegrationManager, Store, open_store
 from desktop_integrations.manager import set_integration_manager
+from tests.postgres import Cluster, find_bindir
 
 
 @pytest.fixture(autouse=True)
@@ -49,3 +50,49 @@ def manager(store: ConfigStore) -> Iterator[IntegrationManager]:
     manager = IntegrationManager(store)
     yield manager
     manager.shutdown()
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[Cluster]:
+    """A PostgreSQL server of the test session's own (``.ci/run`` installs PostgreSQL)."""
+    bindir = find_bindir()
+    if bindir is None:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL is not installed: .ci/run should have installed it")
+        pytest.skip("PostgreSQL is not installed (apt install postgresql)")
+    cluster = Cluster(bindir)
+    cluster.start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def pg_url(postgres_cluster: Cluster) -> Iterator[str]:
+    """The URL of an empty database of the test's own (a schema, dropped afterwards)."""
+    import uuid
+
+    import psycopg
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin_url = postgres_cluster.url()
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    yield f"{admin_url}?options=-c%20search_path%3D{schema}"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_target(request: pytest.FixtureRequest, db_path: Path) -> str:
+    """Where a store of each backend is: the SQLite file, or a PostgreSQL URL."""
+    if request.param == "sqlite":
+        return str(db_path)
+    return str(request.getfixturevalue("pg_url"))
+
+
+@pytest.fixture
+def any_store(store_target: str) -> Iterator[Store]:
+    """A store of each backend in turn: a test module makes it its ``store``."""
+    store = open_store(store_target)
+    yield store
+    store.close()

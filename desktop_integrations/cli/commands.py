@@ -11,7 +11,8 @@ from pathlib import Path
 from desktop_integrations.errors import IntegrationError
 from desktop_integrations.levels import LEVELS
 from desktop_integrations.manager import IntegrationManager, set_integration_manager
-from desktop_integrations.storage import ConfigStore
+from desktop_integrations.storage import Store
+from desktop_integrations.storage import open_store as open_target
 
 #: A subcommand: its help text, a function adding its arguments to its parser,
 #: and a function running it that returns the exit status.
@@ -26,13 +27,16 @@ def report(message: str) -> None:
     print(f"desktop-integrations: {message}", file=sys.stderr)
 
 
-def open_store() -> ConfigStore:
-    """Open the default database, saying on stderr if it had to be moved aside.
+def open_store() -> Store:
+    """Open the chosen database, saying on stderr if it had to be moved aside.
+
+    ``--database`` or ``$DESKTOP_INTEGRATIONS_DATABASE`` chooses it (an SQLite
+    file or a PostgreSQL URL); else it is the file in the data folder.
 
     Raises:
         StoreError: The database cannot be opened, or is from a newer version.
     """
-    store = ConfigStore()
+    store = open_target()
     if store.recovered_from is not None:
         report(
             f"the database was unreadable; it was moved to {store.recovered_from} "

@@ -32,6 +32,13 @@ def build_parser() -> argparse.ArgumentParser:
         "(default: $DESKTOP_INTEGRATIONS_DATA_DIR or the user data folder)",
     )
     parser.add_argument(
+        "--database",
+        metavar="PATH_OR_URL",
+        help="the configuration database: an SQLite file, or a postgresql:// URL of a "
+        "database the team shares (default: $DESKTOP_INTEGRATIONS_DATABASE or the file "
+        "in the data folder)",
+    )
+    parser.add_argument(
         "--plugins-dir",
         type=Path,
         help="folder of plugin modules "
@@ -49,7 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def apply_folders(args: argparse.Namespace) -> None:
-    """Make ``--data-dir`` and ``--plugins-dir`` the defaults of this process."""
+    """Make ``--data-dir``, ``--database`` and ``--plugins-dir`` the defaults of this process."""
+    if getattr(args, "database", None):
+        os.environ["DESKTOP_INTEGRATIONS_DATABASE"] = args.database
     if args.data_dir is not None:
         os.environ["DESKTOP_INTEGRATIONS_DATA_DIR"] = str(args.data_dir.expanduser().resolve())
     if args.plugins_dir is not None:

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from desktop_integrations.delivery.record import Delivery
-from desktop_integrations.storage import ConfigStore
+from desktop_integrations.storage import Store
 from desktop_integrations.storage.outbox import LOG_COLUMNS
 
 #: Rows kept per configuration; older ones are deleted as new ones arrive.
@@ -17,7 +17,7 @@ KEEP_TOTAL = 5000
 
 
 def record_delivery(
-    store: ConfigStore,
+    store: Store,
     delivery: Delivery,
     *,
     keep_per_config: int = KEEP_PER_CONFIG,
@@ -57,7 +57,7 @@ def from_row(row: Any) -> Delivery:
 
 
 def recent_deliveries(
-    store: ConfigStore, config_id: int | None = None, limit: int = 50
+    store: Store, config_id: int | None = None, limit: int = 50
 ) -> list[Delivery]:
     """Return the newest deliveries, newest first.
 

@@ -22,7 +22,7 @@ from desktop_integrations.delivery.context import new_delivery_id
 from desktop_integrations.delivery.record import Delivery
 from desktop_integrations.errors import StoreError
 from desktop_integrations.events import Emission, Event, add_router
-from desktop_integrations.storage import ConfigStore
+from desktop_integrations.storage import Store
 from desktop_integrations.storage.outbox import PlannedDelivery
 
 if TYPE_CHECKING:
@@ -76,7 +76,7 @@ class GroupCommit:
     returns once its own event is committed.
     """
 
-    def __init__(self, store: ConfigStore) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
         self._cond = threading.Condition()
         self._queue: list[tuple[str, Sequence[PlannedDelivery], _Ticket]] = []
@@ -113,10 +113,10 @@ class GroupCommit:
             raise error
 
 
-_writers: weakref.WeakKeyDictionary[ConfigStore, GroupCommit] = weakref.WeakKeyDictionary()
+_writers: weakref.WeakKeyDictionary[Store, GroupCommit] = weakref.WeakKeyDictionary()
 
 
-def _writer(store: ConfigStore) -> GroupCommit:
+def _writer(store: Store) -> GroupCommit:
     with _lock:
         writer = _writers.get(store)
         if writer is None:

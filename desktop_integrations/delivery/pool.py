@@ -19,7 +19,7 @@ from desktop_integrations.delivery.record import Delivery, DeliveryError, Outcom
 from desktop_integrations.delivery.smtp import SmtpTransport
 from desktop_integrations.errors import StoreError
 from desktop_integrations.events import Event, current_emission
-from desktop_integrations.storage import ConfigStore
+from desktop_integrations.storage import Store
 
 if TYPE_CHECKING:
     from desktop_integrations.manager import IntegrationManager
@@ -121,7 +121,7 @@ class DeliveryPool:
     # Sends outside the outbox --------------------------------------------------
 
     def submit(
-        self, store: ConfigStore, config: IntegrationConfig, event: Event, send: Send
+        self, store: Store, config: IntegrationConfig, event: Event, send: Send
     ) -> Future[Delivery]:
         """Run ``send`` on a worker; the future's result is the logged delivery.
 
@@ -176,7 +176,7 @@ class DeliveryPool:
         return future
 
     def fail(
-        self, store: ConfigStore, config: IntegrationConfig, event: Event, error: str
+        self, store: Store, config: IntegrationConfig, event: Event, error: str
     ) -> Future[Delivery]:
         """Record a delivery that could not even start, such as invalid settings."""
 
@@ -185,7 +185,7 @@ class DeliveryPool:
 
         return self.submit(store, config, event, send)
 
-    def _record(self, store: ConfigStore, delivery: Delivery) -> Delivery:
+    def _record(self, store: Store, delivery: Delivery) -> Delivery:
         try:
             return record_delivery(store, delivery)
         except StoreError as e:

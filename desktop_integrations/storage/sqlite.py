@@ -22,6 +22,7 @@ from desktop_integrations.errors import (
     SchemaTooNewError,
     StoreError,
 )
+from desktop_integrations.storage.base import PolledChanges, SharedReads
 from desktop_integrations.storage.outbox import OutboxTables
 from desktop_integrations.storage.schema import MIGRATIONS, SCHEMA_VERSION
 from desktop_integrations.storage.secrets import FernetBox, SecretBox
@@ -78,8 +79,12 @@ def _now_after(previous: datetime | None) -> datetime:
     return now
 
 
-class ConfigStore(OutboxTables):
+class ConfigStore(OutboxTables, SharedReads, PolledChanges):
     """The SQLite database holding configurations and application state.
+
+    It keeps the :class:`~desktop_integrations.storage.base.Store` interface.
+    It is not live: other processes' changes are seen by polling
+    :meth:`generation` (``IntegrationManager.check_expired()``).
 
     The database runs in WAL mode with full synchronous commits, so a save is
     durable when it returns. Each write is one transaction. A database that is
@@ -100,6 +105,7 @@ class ConfigStore(OutboxTables):
 
     def __init__(self, path: str | Path | None = None, *, secrets: SecretBox | None = None) -> None:
         self.path = Path(path) if path is not None else paths.database_path()
+        self.location = str(self.path)
         self.secrets: SecretBox = secrets or FernetBox()
         self.codec = SettingsCodec(self.secrets)
         self.recovered_from: Path | None = None

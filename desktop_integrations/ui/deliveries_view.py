@@ -28,7 +28,7 @@ from desktop_integrations.delivery import Delivery, ServiceIntegration, recent_d
 from desktop_integrations.errors import StoreError
 from desktop_integrations.forms import BoundConfigForm
 from desktop_integrations.integration import Integration
-from desktop_integrations.storage import ConfigStore
+from desktop_integrations.storage import Store
 from desktop_integrations.ui.dialog_actions import (
     DialogAction,
     register_dialog_action,
@@ -57,7 +57,7 @@ class DeliveriesView(QGroupBox):
 
     def __init__(
         self,
-        store: ConfigStore,
+        store: Store,
         config_id: int,
         parent: QWidget | None = None,
         *,

@@ -384,7 +384,7 @@ class MainWindow(QMainWindow):
             "About desktop-integrations",
             f"<h3>desktop-integrations {__version__}</h3>"
             "<p>Manage integrations with third-party services.</p>"
-            f"<p><b>Database:</b><br>{self.manager.store.path}</p>"
+            f"<p><b>Database:</b><br>{self.manager.store.location}</p>"
             f"<p><b>Plugins folder:</b><br>{plugins}</p>",
         )
 

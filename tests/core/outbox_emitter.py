@@ -9,13 +9,13 @@ from __future__ import annotations
 import sys
 import threading
 
-from desktop_integrations import ConfigStore, IntegrationManager
+from desktop_integrations import IntegrationManager, open_store
 from desktop_integrations.events import Event, emit
 from desktop_integrations.plugins.webhook import WebhookExtension
 
 
-def main(path: str, count: int) -> None:
-    manager = IntegrationManager(ConfigStore(path))
+def main(target: str, count: int) -> None:
+    manager = IntegrationManager(open_store(target))
     WebhookExtension(manager).initialize()
     for number in range(count):
         emit(Event(kind="crash.test", title=f"Event {number}"))

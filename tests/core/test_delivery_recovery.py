@@ -1,4 +1,8 @@
-"""Deliveries left by a process that died are sent by the next, with the same IDs."""
+"""Deliveries left by a process that died are sent by the next, with the same IDs.
+
+On both backends: on PostgreSQL the next worker may be on another machine,
+so it takes the deliveries over once their lease has expired.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from desktop_integrations import ConfigStore, IntegrationManager
+from desktop_integrations import IntegrationManager, open_store
 from desktop_integrations.delivery import DELIVERY_ID_HEADER, recent_deliveries
 from desktop_integrations.plugins.webhook import WebhookIntegration
 from tests.servers import recording_server
@@ -16,8 +20,8 @@ from tests.servers import recording_server
 EMITTER = Path(__file__).with_name("outbox_emitter.py")
 
 
-def add_hook(path: Path, url: str) -> None:
-    store = ConfigStore(path)
+def add_hook(target: str, url: str) -> None:
+    store = open_store(target)
     manager = IntegrationManager(store)
     try:
         integration = manager.register_integration_class(WebhookIntegration)
@@ -29,8 +33,8 @@ def add_hook(path: Path, url: str) -> None:
         store.close()
 
 
-def pending_ids(path: Path) -> set[str]:
-    store = ConfigStore(path)
+def pending_ids(target: str) -> set[str]:
+    store = open_store(target)
     try:
         return {row[0] for row in store.query("SELECT delivery_id FROM outbox")}
     finally:
@@ -38,10 +42,9 @@ def pending_ids(path: Path) -> set[str]:
 
 
 def test_deliver_sends_what_a_killed_process_left_with_the_same_delivery_ids(
-    tmp_path: Path,
+    store_target: str,
 ) -> None:
-    data = tmp_path / "data"
-    path = data / "integrations.sqlite3"
+    path = store_target
     with recording_server() as server:
         add_hook(path, server.url + "/hook")
         server.gate.clear()  # the child's requests arrive but are never answered
@@ -64,7 +67,7 @@ def test_deliver_sends_what_a_killed_process_left_with_the_same_delivery_ids(
         first_new = len(server.requests)
         server.gate.set()
         result = subprocess.run(
-            [sys.executable, "-m", "desktop_integrations", "--data-dir", str(data), "deliver"],
+            [sys.executable, "-m", "desktop_integrations", "--database", path, "deliver"],
             capture_output=True,
             text=True,
             timeout=120,
@@ -79,7 +82,7 @@ def test_deliver_sends_what_a_killed_process_left_with_the_same_delivery_ids(
     resent = [r.headers[DELIVERY_ID_HEADER] for r in server.requests[first_new:]]
     assert sorted(resent) == sorted(left)
     assert pending_ids(path) == set()
-    store = ConfigStore(path)
+    store = open_store(path)
     try:
         logged = recent_deliveries(store, limit=100)
     finally:

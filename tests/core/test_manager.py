@@ -1,4 +1,9 @@
+"""The manager, on both backends (see test_live_change.py for PostgreSQL's push)."""
+
 from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -9,9 +14,24 @@ from desktop_integrations import (
     IntegrationManager,
     IntegrationNotRegisteredError,
     IntegrationRegistrationError,
+    Store,
     get_integration_manager,
 )
 from desktop_integrations.signals import config_deleted, config_saved
+
+
+@pytest.fixture
+def store(any_store: Store) -> Store:
+    return any_store
+
+
+@pytest.fixture
+def polled(db_path: Path) -> Iterator[IntegrationManager]:
+    """A manager on SQLite, which learns of other processes' saves only by polling."""
+    manager = IntegrationManager(ConfigStore(db_path))
+    yield manager
+    manager.shutdown()
+    manager.store.close()
 
 
 class Alpha(Integration):
@@ -168,14 +188,15 @@ def test_returned_lists_are_shared_and_read_only(manager: IntegrationManager) ->
 
 
 def test_another_process_save_is_seen_after_check_expired(
-    manager: IntegrationManager, db_path: object
+    polled: IntegrationManager, db_path: Path
 ) -> None:
+    manager = polled
     alpha = manager.register_integration_class(Alpha)
     alpha.create_config(enabled=True, save=True, name="mine")
     assert [c.name for c in alpha.get_configs()] == ["mine"]
     assert not manager.is_expired()
 
-    other = IntegrationManager(ConfigStore(db_path))  # type: ignore[arg-type]
+    other = IntegrationManager(ConfigStore(db_path))
     other_alpha = other.register_integration_class(Alpha)
     other_alpha.create_config(enabled=True, save=True, name="theirs")
 

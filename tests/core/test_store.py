@@ -1,24 +1,24 @@
+"""The store contract, on both backends: SQLite and PostgreSQL."""
+
 from __future__ import annotations
 
-import json
-import os
-import sqlite3
-from datetime import UTC
-from pathlib import Path
+from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 from pydantic import SecretStr
 
 from desktop_integrations import (
     ConfigConflictError,
-    ConfigStore,
     Integration,
     IntegrationConfigForm,
     IntegrationManager,
-    SchemaTooNewError,
+    Store,
     StoreError,
+    open_store,
 )
-from desktop_integrations.storage.schema import SCHEMA_VERSION
+from desktop_integrations.delivery.log import recent_deliveries, record_delivery
+from desktop_integrations.delivery.record import Delivery
 
 
 class TokenForm(IntegrationConfigForm):
@@ -33,24 +33,28 @@ class Chat(Integration):
 
 
 @pytest.fixture
+def store(any_store: Store) -> Store:
+    return any_store
+
+
+@pytest.fixture
+def other(store_target: str) -> Iterator[IntegrationManager]:
+    """Another process's manager on the same database."""
+    other = IntegrationManager(open_store(store_target))
+    other.register_integration_class(Chat)
+    yield other
+    other.shutdown()
+    other.store.close()
+
+
+@pytest.fixture
 def chat(manager: IntegrationManager) -> Integration:
     return manager.register_integration_class(Chat)
 
 
-def test_database_uses_wal_full_sync_and_schema_version(store: ConfigStore) -> None:
-    conn = sqlite3.connect(store.path)
-    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
-    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert {"configs", "extensions", "deliveries", "meta"} <= tables
-    conn.close()
-    assert store.query("PRAGMA synchronous")[0][0] == 2  # FULL
-
-
-def test_reopening_keeps_everything(db_path: Path, chat: Integration) -> None:
+def test_reopening_keeps_everything(store_target: str, chat: Integration) -> None:
     config = chat.create_config(enabled=True, save=True, name="keep", settings={"room": "ops"})
-    chat.integration_mgr.store.close()
-    manager = IntegrationManager(ConfigStore(db_path))
+    manager = IntegrationManager(open_store(store_target))
     manager.register_integration_class(Chat)
     (again,) = manager.get_integration_configs(Chat)
     assert (again.id, again.name, again.settings) == (config.id, "keep", {"room": "ops"})
@@ -71,11 +75,10 @@ def test_timestamps_are_aware_and_last_updated_moves_on_every_save(chat: Integra
 
 
 def test_conflicting_save_is_refused_and_force_overwrites(
-    chat: Integration, manager: IntegrationManager, db_path: Path
+    chat: Integration, manager: IntegrationManager, other: IntegrationManager
 ) -> None:
     mine = chat.create_config(enabled=True, save=True, name="original")
-    other_manager = IntegrationManager(ConfigStore(db_path))
-    (theirs,) = other_manager.get_integration_configs("test.chat")
+    (theirs,) = other.get_integration_configs("test.chat")
     theirs.name = "theirs"
     theirs.save()
 
@@ -91,30 +94,6 @@ def test_conflicting_save_is_refused_and_force_overwrites(
         mine.save()
     mine.save(force=True)
     assert manager.store.query("SELECT id, name FROM configs")[0][:] == (mine.id, "mine")
-    other_manager.store.close()
-
-
-def test_secret_values_never_reach_the_data_folder_in_plaintext(
-    chat: Integration, manager: IntegrationManager, tmp_path: Path
-) -> None:
-    form = chat.build_config_form(data={"name": "s", "token": "xoxb-TOP-SECRET-123"})
-    config = form.save()
-    assert config.get("token") == "xoxb-TOP-SECRET-123"
-    config.set("token", "xoxb-ROTATED-456")
-    config.save()
-    manager.store.close()
-    for path in (tmp_path / "data").rglob("*"):
-        data = path.read_bytes()
-        assert b"TOP-SECRET" not in data and b"ROTATED" not in data, path
-    key_file = tmp_path / "config" / "secret.key"
-    assert key_file.stat().st_mode & 0o777 == 0o600
-
-    reopened = IntegrationManager(ConfigStore(manager.store.path))
-    reopened.register_integration_class(Chat)
-    (loaded,) = reopened.get_integration_configs("test.chat")
-    assert loaded.get("token") == "xoxb-ROTATED-456"
-    assert loaded.problems == []
-    reopened.store.close()
 
 
 def test_secret_marked_settings_stay_encrypted_without_the_integration(
@@ -131,128 +110,11 @@ def test_secret_marked_settings_stay_encrypted_without_the_integration(
     assert orphan.get("token") == "hidden-value"
 
 
-def test_a_lost_key_marks_the_config_and_keeps_the_encrypted_value(
-    chat: Integration, manager: IntegrationManager, tmp_path: Path
-) -> None:
-    chat.build_config_form(data={"name": "s", "token": "hidden-value"}).save()
-    before = manager.store.query("SELECT settings FROM configs")[0][0]
-    (tmp_path / "config" / "secret.key").unlink()
-    store = ConfigStore(manager.store.path)
-    other = IntegrationManager(store)
-    other.register_integration_class(Chat)
-    (config,) = other.get_integration_configs("test.chat")
-    assert config.get("token") is None
-    assert any("could not be decrypted" in problem for problem in config.problems)
-    config.name = "renamed"
-    config.save()
-    after = store.query("SELECT settings FROM configs")[0][0]
-    assert json.loads(after) == json.loads(before)
-    store.close()
-
-
 def test_non_json_settings_fail_with_a_clear_error(chat: Integration) -> None:
     config = chat.create_config(enabled=True, name="bad", settings={"when": object()})
     with pytest.raises(StoreError, match="not JSON-compatible"):
         config.save()
     assert config.id is None
-
-
-def test_unreadable_database_is_moved_aside_and_a_fresh_one_opened(db_path: Path) -> None:
-    db_path.parent.mkdir(parents=True)
-    db_path.write_bytes(b"this is not a database at all" * 100)
-    store = ConfigStore(db_path)
-    assert store.recovered_from is not None
-    assert store.recovered_from.name.startswith("integrations.sqlite3.corrupt-")
-    assert store.recovered_from.read_bytes().startswith(b"this is not a database")
-    assert store.query("SELECT count(*) FROM configs")[0][0] == 0
-    store.close()
-
-
-def test_database_that_fails_the_integrity_check_is_moved_aside(
-    db_path: Path, chat: Integration, manager: IntegrationManager
-) -> None:
-    for index in range(200):
-        chat.create_config(enabled=True, save=True, name=f"c{index}", settings={"room": "x" * 200})
-    manager.store.close()
-    data = bytearray(db_path.read_bytes() if db_path.stat().st_size else b"")
-    wal = db_path.with_name(db_path.name + "-wal")
-    conn = sqlite3.connect(db_path)
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    conn.close()
-    data = bytearray(db_path.read_bytes())
-    for offset in range(len(data) // 2, len(data) // 2 + 4096):
-        data[offset] = 0xFF
-    db_path.write_bytes(bytes(data))
-    assert not wal.exists() or wal.stat().st_size == 0
-    original = bytes(data)
-    store = ConfigStore(db_path)
-    assert store.recovered_from is not None
-    assert store.recovered_from.read_bytes() == original
-    store.close()
-
-
-def test_truncated_database_is_moved_aside(db_path: Path, chat: Integration) -> None:
-    for index in range(100):
-        chat.create_config(enabled=True, save=True, name=f"c{index}", settings={"room": "y" * 500})
-    chat.integration_mgr.store.close()
-    data = db_path.read_bytes()
-    db_path.write_bytes(data[: len(data) // 3])
-    store = ConfigStore(db_path)
-    assert store.recovered_from is not None
-    store.close()
-
-
-def test_newer_schema_is_refused_and_left_untouched(db_path: Path) -> None:
-    db_path.parent.mkdir(parents=True)
-    conn = sqlite3.connect(db_path)
-    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
-    conn.close()
-    before = db_path.read_bytes()
-    with pytest.raises(SchemaTooNewError, match="newer version"):
-        ConfigStore(db_path)
-    assert db_path.read_bytes() == before
-    assert list(db_path.parent.iterdir()) == [db_path]
-
-
-def test_full_database_fails_the_save_and_changes_nothing(
-    chat: Integration, manager: IntegrationManager
-) -> None:
-    kept = chat.create_config(enabled=True, save=True, name="kept", settings={"room": "a"})
-    pages = manager.store.query("PRAGMA page_count")[0][0]
-    manager.store.query(f"PRAGMA max_page_count = {pages}")
-    big = chat.create_config(enabled=True, name="big", settings={"room": "z" * 100_000})
-    with pytest.raises(StoreError, match="full"):
-        big.save()
-    assert big.id is None
-    kept.set("room", "b" * 100_000)
-    with pytest.raises(StoreError, match="full"):
-        kept.save()
-    rows = manager.store.query("SELECT name, settings, revision FROM configs")
-    assert [tuple(row) for row in rows] == [("kept", '{"room": "a"}', 1)]
-
-
-def test_read_only_database_opens_and_saves_fail_clearly(
-    db_path: Path, chat: Integration, manager: IntegrationManager
-) -> None:
-    chat.create_config(enabled=True, save=True, name="kept")
-    manager.store.close()
-    db_path.chmod(0o444)
-    store = ConfigStore(db_path)
-    try:
-        if os.geteuid() == 0:
-            # File modes do not bind root; make SQLite itself refuse writes.
-            store.query("PRAGMA query_only = ON")
-        other = IntegrationManager(store)
-        other.register_integration_class(Chat)
-        (config,) = other.get_integration_configs("test.chat")
-        config.name = "changed"
-        with pytest.raises(StoreError, match="read-only"):
-            config.save()
-        assert store.query("SELECT name, revision FROM configs")[0][:] == ("kept", 1)
-        assert config.revision == 1
-    finally:
-        store.close()
-        db_path.chmod(0o644)
 
 
 def test_nested_transactions_commit_with_the_outer_one(
@@ -278,7 +140,7 @@ def test_nested_transactions_commit_with_the_outer_one(
 
 
 def test_config_summaries_list_every_configuration_in_one_read(
-    store: ConfigStore, manager: IntegrationManager, chat: Integration
+    store: Store, manager: IntegrationManager, chat: Integration
 ) -> None:
     first = chat.create_config(enabled=True, name="Ops", save=True)
     second = chat.create_config(name="Dev", enabled=False, save=True)
@@ -289,3 +151,82 @@ def test_config_summaries_list_every_configuration_in_one_read(
     ]
     second.delete()
     assert [row[2] for row in store.config_summaries()] == ["Ops"]
+
+
+def test_secrets_are_not_readable_in_the_table(
+    chat: Integration, manager: IntegrationManager, other: IntegrationManager
+) -> None:
+    chat.build_config_form(data={"name": "s", "token": "xoxb-TOP-SECRET-123"}).save()
+    for row in manager.store.query("SELECT * FROM configs"):
+        assert not any("TOP-SECRET" in str(value) for value in row)
+    (theirs,) = other.get_integration_configs("test.chat")
+    assert theirs.get("token") == "xoxb-TOP-SECRET-123"
+    assert theirs.problems == []
+
+
+def test_configurations_of_a_missing_plugin_are_kept_and_come_back(
+    chat: Integration, manager: IntegrationManager, store_target: str
+) -> None:
+    chat.build_config_form(data={"name": "kept", "token": "t0ken", "room": "ops"}).save()
+    lone = IntegrationManager(open_store(store_target))  # Chat's plugin is not installed
+    try:
+        (orphan,) = lone.get_integration_configs()
+        assert not orphan.is_available
+        orphan.name = "renamed without the plugin"
+        orphan.save()
+    finally:
+        lone.store.close()
+    manager.clear_all_configs_cache()
+    (back,) = chat.get_configs()
+    assert (back.name, back.get("room"), back.get("token")) == (
+        "renamed without the plugin",
+        "ops",
+        "t0ken",
+    )
+
+
+def test_extension_state_is_remembered(store: Store, store_target: str) -> None:
+    assert store.extension_enabled("plugin.Ext") is None
+    store.set_extension_enabled("plugin.Ext", False)
+    store.set_extension_enabled("plugin.Other", True)
+    store.set_extension_enabled("plugin.Other", False)
+    again = open_store(store_target)
+    try:
+        assert again.extension_enabled("plugin.Ext") is False
+        assert again.extension_states() == {"plugin.Ext": False, "plugin.Other": False}
+    finally:
+        again.close()
+
+
+def test_the_delivery_log_keeps_the_newest_first(store: Store, chat: Integration) -> None:
+    config = chat.create_config(enabled=True, save=True, name="log")
+    for number in range(3):
+        record_delivery(
+            store,
+            Delivery(
+                config_id=config.id,
+                integration_id="test.chat",
+                config_name="log",
+                event_kind=f"build.{number}",
+                time=datetime.now(UTC),
+                status="delivered",
+            ),
+            keep_per_config=2,
+        )
+    kinds = [delivery.event_kind for delivery in recent_deliveries(store, config.id)]
+    assert kinds == ["build.2", "build.1"]
+
+
+def test_lazy_enabling_follows_another_process_on_check_expired(
+    chat: Integration, manager: IntegrationManager, other: IntegrationManager
+) -> None:
+    assert not chat.enabled
+    theirs = other.get_integration("test.chat").create_config(
+        enabled=True, save=True, name="theirs"
+    )
+    manager.check_expired()
+    assert chat.enabled
+    assert [c.name for c in chat.get_configs()] == ["theirs"]
+    theirs.delete()
+    manager.check_expired()
+    assert not chat.enabled
