@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -172,5 +173,31 @@ def test_another_process_saving_keeps_the_selection(
     other_chat.create_config(enabled=True, name="Another", settings=chat_settings(), save=True)
     window.check_for_changes()
     assert names(window) == ["Another", "Build alerts (CI)", "Deploy alerts"]
+    assert selected_name(window) == "Deploy alerts"
+    other.shutdown()
+
+
+def test_a_long_list_is_read_again_in_the_background_without_losing_saves(
+    qtbot: QtBot,
+    manager: IntegrationManager,
+    chat: Integration,
+    store: ConfigStore,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from desktop_integrations.ui import configs_model
+
+    two_configs(chat)
+    window = make_window(qtbot, manager)
+    select(window, "Deploy alerts")
+    monkeypatch.setattr(configs_model, "BACKGROUND_ROWS", 1)
+    other = IntegrationManager(ConfigStore(store.path))
+    other.register_integration_class(type(chat)).create_config(
+        name="Another", settings=chat_settings(), save=True
+    )
+    window.check_for_changes()  # reads in a worker thread
+    chat.create_config(name="Saved meanwhile", settings=chat_settings(), save=True)
+    qtbot.waitUntil(lambda: "Another" in names(window))
+    qtbot.waitUntil(lambda: "Saved meanwhile" in names(window))
+    assert names(window) == ["Another", "Build alerts (CI)", "Deploy alerts", "Saved meanwhile"]
     assert selected_name(window) == "Deploy alerts"
     other.shutdown()
