@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,6 +18,8 @@ BUILTINS = {
     "builtin.logfile": lambda n: {"path": f"/var/log/events-{n}.jsonl"},
     "builtin.msteams": lambda n: {"webhook_url": f"https://teams.example/{n}"},
 }
+#: How many integrations the built-in plugins add (a ready window lists them all).
+BUILTIN_INTEGRATIONS = 8
 NAMES = ("Deploys", "Alerts", "Releases", "Nightly builds", "Reviews", "Support", "Billing")
 
 
@@ -67,22 +68,7 @@ def app_env(folder: Path) -> dict[str, str]:
             "DESKTOP_INTEGRATIONS_DATA_DIR": str(folder),
             "DESKTOP_INTEGRATIONS_CONFIG_DIR": str(folder / "config"),
             "DESKTOP_INTEGRATIONS_PLUGINS_DIR": str(folder / "plugins"),
+            "DESKTOP_INTEGRATIONS_CACHE_DIR": str(folder / "cache"),
             "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
         }
     )
-
-
-def app_wired() -> bool:
-    """Whether ``app.py`` opens MainWindow (else it still opens a placeholder)."""
-    app = Path(__file__).resolve().parent.parent / "desktop_integrations" / "app.py"
-    return re.search(r"\bMainWindow\(", app.read_text()) is not None
-
-
-def launch_mode() -> tuple[str, str]:
-    """The startup_child.py mode that opens the real main window, and a label note."""
-    if app_wired():
-        return "project", ""
-    ui = Path(__file__).resolve().parent.parent / "desktop_integrations" / "ui"
-    if not (ui / "main_window.py").exists():
-        return "project", " (app.py still opens a placeholder window)"
-    return "window", " (MainWindow wired as app.py will; app.py not yet)"

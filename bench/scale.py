@@ -1,9 +1,12 @@
 """Benchmark 3: the main window with 100,000 configurations.
 
-Opening: launch to first painted main window (the start-up harness) with
-100,000 stored configurations against 1,000, alternating. Filtering: text
-typed into the window's filter box until ``configs_view`` shows the matching
-rows, against a bare QSortFilterProxyModel over the same names.
+Opening: launch until the window is ready and idle (the start-up harness)
+with 100,000 stored configurations against 1,000, alternating. Memory: the
+project's whole-process peak RSS until ready and idle with 100,000, against
+the bare window listing them with every configuration held as a plain dict
+(every column, settings decoded). Filtering: text typed into the window's
+filter box until ``configs_view`` shows the matching rows, against a bare
+QSortFilterProxyModel over the same names.
 """
 
 from __future__ import annotations
@@ -14,12 +17,13 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from fixtures import app_env, launch_mode, make_data_dir
-from startup import _side as launch_side
+from fixtures import app_env, make_data_dir
+from startup import project_env, side
 from timing import BENCH_DIR, Row, Samples, alternate, fmt_time, run_child
 
 SMALL, LARGE = 1_000, 100_000
 OPEN_LIMIT = 2.0
+MEMORY_LIMIT = 2.0
 FILTER_LIMIT = 2.0
 
 
@@ -31,18 +35,17 @@ def run(
         small = make_data_dir(folder / "small", SMALL)
         large = make_data_dir(folder / "large", LARGE)
         script = str(BENCH_DIR / "startup_child.py")
-        mode, note = launch_mode()
         sides = {
-            name: launch_side(
-                [sys.executable, script, mode],
-                {**app_env(data), "PYTHONPATH": str(BENCH_DIR)},
-            )
-            for name, data in (("1k", small), ("100k", large))
+            name: side([sys.executable, script, "project"], project_env(data, count, idle=True))
+            for name, data, count in (("1k", small, SMALL), ("100k", large, LARGE))
         }
-        for side in sides.values():  # warm the file cache for both alike
-            side()
+        sides["dicts"] = side(
+            [sys.executable, script, "dicts"], {**app_env(large), "PYTHONPATH": str(BENCH_DIR)}
+        )
+        for run_side in sides.values():  # warm the file cache for every side alike
+            run_side()
         opened = alternate(sides, rounds, lambda text: progress(f"scale open: {text}"))
-        rows = [_open_row(opened, note)]
+        rows = [_open_row(opened), _memory_row(opened)]
         try:
             rows.append(_filter_row(large, rounds, 1 if quick else 3, progress))
         except RuntimeError as e:
@@ -55,12 +58,12 @@ def run(
     return rows, {}
 
 
-def _open_row(samples: Samples, note: str) -> Row:
-    small, large = samples.median("1k", "time"), samples.median("100k", "time")
+def _open_row(samples: Samples) -> Row:
+    small, large = samples.median("1k", "idle"), samples.median("100k", "idle")
     ratio = large / small
     return Row(
         "scale",
-        f"open the main window with {LARGE:,} configurations, to first paint" + note,
+        f"open the main window with {LARGE:,} configurations, launch to ready and idle",
         fmt_time(large),
         f"with {SMALL:,}: {fmt_time(small)}",
         ratio,
@@ -70,13 +73,27 @@ def _open_row(samples: Samples, note: str) -> Row:
     )
 
 
+def _memory_row(samples: Samples) -> Row:
+    project, floor = samples.median("100k", "rss_idle"), samples.median("dicts", "rss_ready")
+    return Row(
+        "scale",
+        f"{LARGE:,} configurations: whole-process peak RSS until ready and idle",
+        f"{project:.0f} MiB",
+        f"bare window + plain dicts {floor:.0f} MiB",
+        project / floor,
+        "project/dicts",
+        f"<= {MEMORY_LIMIT:g}",
+        project / floor <= MEMORY_LIMIT,
+    )
+
+
 def _filter_row(data: Path, rounds: int, repeats: int, progress: Callable[[str], None]) -> Row:
     samples = Samples()
     argv = [sys.executable, str(BENCH_DIR / "scale_child.py"), str(data), str(repeats)]
     env = {**app_env(data), "PYTHONPATH": str(BENCH_DIR)}
     for number in range(rounds):
-        for side, value in run_child(argv, env).result.items():
-            samples.add(side, "filter", value)
+        for name, value in run_child(argv, env).result.items():
+            samples.add(name, "filter", value)
         progress(f"scale filter: round {number + 1}/{rounds}")
     project, bare = samples.median("project", "filter"), samples.median("bare", "filter")
     return Row(

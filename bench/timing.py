@@ -30,6 +30,8 @@ class ChildRun:
     max_rss_mib: float
     #: Wall-clock time (``time.time()``) just before launch.
     launched_at: float
+    #: CPU time (user + system) the child used, in seconds.
+    cpu: float = 0.0
 
 
 def child_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -90,7 +92,8 @@ def run_child(
         raise RuntimeError(f"{' '.join(argv[1:])} printed no result\n{stderr[-3000:]}")
     result = json.loads(lines[-1][len(RESULT_MARK) :])
     # ru_maxrss is in KiB on Linux.
-    return ChildRun(result, wall, usage.ru_maxrss / 1024, launched_at)
+    cpu = usage.ru_utime + usage.ru_stime
+    return ChildRun(result, wall, usage.ru_maxrss / 1024, launched_at, cpu)
 
 
 @dataclass

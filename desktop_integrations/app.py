@@ -108,6 +108,9 @@ def run(args: argparse.Namespace, qt_argv: list[str]) -> int:
     safe_mode = bool(getattr(args, "safe_mode", False))
     extensions = ExtensionManager(manager, safe_mode=safe_mode, watch_faults=True)
     try:
+        # Lists what plugin manifests declare before the window is built; the
+        # imports wait until it is painted.
+        extensions.discover()
         window = MainWindow(manager, extensions)
         window.load_plugins_after_first_paint()
         if safe_mode:

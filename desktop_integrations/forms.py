@@ -404,10 +404,10 @@ class BoundConfigForm:
         """
         values = dict(self.initial)
         if self.config is not None and self.is_valid():
+            # An inactive field shows what is stored for it, for when it comes back.
+            skipped = BASIC_FIELDS + tuple(self.inactive_fields)
             values.update(
-                (name, value)
-                for name, value in self.cleaned_data.items()
-                if name not in BASIC_FIELDS
+                (name, value) for name, value in self.cleaned_data.items() if name not in skipped
             )
         converted = {}
         for name, value in values.items():

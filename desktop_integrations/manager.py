@@ -27,6 +27,7 @@ logger = logging.getLogger(__name__)
 _CONFIG_ATTRIBUTES = frozenset({"id", "integration_id", "name", "enabled", "revision"})
 
 if TYPE_CHECKING:
+    from desktop_integrations.declared import DeclaredIntegration
     from desktop_integrations.integration import Integration
 
     IntegrationRef = str | type[Integration] | Integration
@@ -136,6 +137,7 @@ class IntegrationManager:
         self.store = store
         self.lock = threading.RLock()
         self._integrations: dict[str, Integration] = {}
+        self._declared: dict[str, DeclaredIntegration] = {}
         self._configs: dict[str, dict[int, IntegrationConfig]] = {}
         self._all_loaded = False
         self._results: dict[Hashable, ConfigList] = {}
@@ -216,15 +218,47 @@ class IntegrationManager:
     def get_integration(self, integration_id: str) -> Integration:
         """Return the registered integration with this ID.
 
+        A declared integration's plugin is imported first.
+
         Raises:
             IntegrationNotRegisteredError: No integration has this ID.
         """
-        try:
-            return self._integrations[integration_id]
-        except KeyError:
+        integration = self.load_integration(integration_id)
+        if integration is None:
             raise IntegrationNotRegisteredError(
                 f"No integration with the ID {integration_id!r} is registered"
-            ) from None
+            )
+        return integration
+
+    # Declared integrations: listed from a plugin's manifest before it is imported.
+
+    def declare_integration(self, declared: DeclaredIntegration) -> None:
+        """List ``declared`` until its plugin registers the real integration."""
+        self._declared[declared.id] = declared
+
+    def undeclare_integration(self, integration_id: str) -> None:
+        """Stop listing a declared integration (its plugin was unloaded)."""
+        self._declared.pop(integration_id, None)
+
+    def find_declared(self, integration_id: str) -> DeclaredIntegration | None:
+        """Return the declared integration with this ID while it is not registered, or None."""
+        if integration_id in self._integrations:
+            return None
+        return self._declared.get(integration_id)
+
+    def get_declared_integrations(self) -> list[DeclaredIntegration]:
+        """Return the declared integrations whose plugins are not imported yet."""
+        return [d for d in self._declared.values() if d.id not in self._integrations]
+
+    def load_integration(self, integration_id: str) -> Integration | None:
+        """Return the registered integration, importing a declared one's plugin; None if neither."""
+        integration = self._integrations.get(integration_id)
+        if integration is None:
+            declared = self._declared.get(integration_id)
+            if declared is not None:
+                declared.load()
+                integration = self._integrations.get(integration_id)
+        return integration
 
     def find_integration(self, integration_id: str) -> Integration | None:
         """Return the registered integration with this ID, or None."""
@@ -389,7 +423,8 @@ class IntegrationManager:
         if config.manager is not self:
             raise IntegrationError(f"{config!r} belongs to another IntegrationManager")
         created = config.id is None
-        integration = self._integrations.get(config.integration_id)
+        # A declared integration's plugin is imported: its form says which settings are secret.
+        integration = self.load_integration(config.integration_id)
         secret_keys = config.secret_keys | (
             integration.secret_fields if integration else frozenset()
         )
@@ -501,6 +536,9 @@ class IntegrationManager:
         enabled_ids = self.store.enabled_integration_ids()
         for integration_id in list(self._integrations):
             self._refresh_enabled(integration_id, enabled_ids)
+        for declared in self.get_declared_integrations():
+            if declared.id in enabled_ids:  # another program enabled one of its configurations
+                self.load_integration(declared.id)
         return True
 
     def _on_store_change(self, change: StoreChange) -> None:

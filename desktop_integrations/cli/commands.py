@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from desktop_integrations.cli import url_import
 from desktop_integrations.errors import IntegrationError
 from desktop_integrations.levels import LEVELS
 from desktop_integrations.manager import IntegrationManager, set_integration_manager
@@ -268,6 +269,35 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_migrate_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--to",
+        required=True,
+        metavar="PATH_OR_URL",
+        help="the empty database to copy into: an SQLite file or a postgresql:// URL",
+    )
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from desktop_integrations.cli.migrate import copy_store
+
+    source = open_store()
+    try:
+        target = open_target(args.to)
+        try:
+            copied = copy_store(source, target)
+        finally:
+            target.close()
+    finally:
+        source.close()
+    print(
+        f"Copied {copied.configs} configurations ({copied.secrets} secrets encrypted with "
+        f"the target's key) and {copied.extensions} plugin states from {source.location} "
+        f"to {target.location}."
+    )
+    return 0
+
+
 #: Subcommands by name, in the order ``--help`` lists them.
 COMMANDS: dict[str, Command] = {
     "notify": (
@@ -287,5 +317,16 @@ COMMANDS: dict[str, Command] = {
         "UID; all or nothing",
         _add_import_arguments,
         _import,
+    ),
+    "import-apprise": (
+        "add a configuration per service of an Apprise configuration file",
+        url_import.add_arguments,
+        url_import.run,
+    ),
+    "migrate": (
+        "copy every configuration, secret and plugin state to another database "
+        "(SQLite or PostgreSQL); all or nothing",
+        _add_migrate_arguments,
+        _migrate,
     ),
 }

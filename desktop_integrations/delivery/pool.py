@@ -48,6 +48,11 @@ class DeliveryPool:
         batch_size: The most deliveries a worker takes from the outbox at once.
         lease: Seconds a worker holds the deliveries it took; a process that
             died leaves them to others after this (at once, on the same machine).
+
+    Attributes:
+        http: The shared :class:`HttpTransport`; ``send()`` posts with
+            ``pool.http.post_json(url, payload)`` or ``pool.http.request(...)``.
+        smtp: The shared :class:`SmtpTransport`; ``pool.smtp.send(server, message)``.
     """
 
     def __init__(

@@ -2,7 +2,8 @@
 
 A plugin from a plugins folder is imported as ``desktop_integrations_plugins.<name>``,
 so that a plugin called ``json.py`` cannot replace the standard library's ``json``,
-and always from source, never from a bytecode cache. Whatever goes wrong
+with its bytecode cached by :mod:`~desktop_integrations.extensions.bytecode` (never
+in ``__pycache__``). Whatever goes wrong
 becomes a :class:`LoadError` naming the plugin's file and the cause.
 """
 
@@ -22,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from desktop_integrations import paths
+from desktop_integrations.extensions.bytecode import BytecodeCache
 from desktop_integrations.extensions.discovery import PluginKind, PluginRefusedError, PluginSource
 from desktop_integrations.extensions.extension import Extension
 from desktop_integrations.naming import PLUGIN_PACKAGE
@@ -136,16 +139,14 @@ class LoadError:
 
 
 class _SourceLoader(importlib.machinery.SourceFileLoader):
-    """Compiles from source on every import.
-
-    Bytecode caches are keyed by whole-second modification times, so a plugin
-    edited and rescanned within a second could run stale code; and writing
-    ``__pycache__`` would change the user's plugins folder under its watcher.
-    """
+    """Takes a plugin module's code from :class:`BytecodeCache`, never from ``__pycache__``."""
 
     def get_code(self, fullname: str) -> types.CodeType:
         path = self.get_filename(fullname)
-        return self.source_to_code(self.get_data(path), path)
+        source = self.get_data(path)
+        return BytecodeCache(paths.cache_dir() / "plugin-bytecode").code(
+            path, source, self.source_to_code
+        )
 
 
 class _PluginFinder(importlib.abc.MetaPathFinder):

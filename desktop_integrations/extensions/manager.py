@@ -38,6 +38,13 @@ from desktop_integrations.extensions.loader import (
     forget_modules,
     import_plugin,
 )
+from desktop_integrations.extensions.manifest import (
+    Manifest,
+    ManifestError,
+    declared_integrations,
+    read_manifest,
+    stale_problems,
+)
 from desktop_integrations.manager import IntegrationManager
 from desktop_integrations.naming import qualified_id
 from desktop_integrations.signals import (
@@ -59,8 +66,12 @@ class _Plugin:
     source: PluginSource
     fingerprint: str | None = None
     extensions: list[type[Extension]] = field(default_factory=list)
-    #: Errors by stage: ``"load"``, or the ID of an extension that failed.
+    #: Errors by stage: ``"load"``, ``"manifest"``, or the ID of an extension that failed.
     errors: dict[str, LoadError] = field(default_factory=dict)
+    manifest: Manifest | None = None
+    imported: bool = False
+    #: The IDs of the integrations its manifest declared to the integration manager.
+    declared: list[str] = field(default_factory=list)
 
 
 class ExtensionManager:
@@ -78,6 +89,11 @@ class ExtensionManager:
         shutdown_timeout: Seconds each extension's ``shutdown()`` may take.
         watch_faults: Record the Python stack at a fatal signal, so that the
             plugin that crashed the app is known at the next start.
+
+    A plugin with a manifest (see :mod:`~desktop_integrations.extensions.manifest`)
+    has its integrations listed by :meth:`discover` without being imported;
+    it is imported when one of its configurations is enabled, when one of
+    its integrations is asked for (its dialog opens), or by :meth:`load`.
 
     Attributes:
         plugin_dirs: The user plugins folders, in the order they are searched.
@@ -112,6 +128,11 @@ class ExtensionManager:
         self.plugin_dirs = [Path(folder).expanduser().absolute() for folder in plugin_dirs]
         self.import_count = 0
         self._loaded = False
+        # Plugins to import: without a manifest (their integrations are not
+        # listed until then), and with one but an enabled configuration.
+        self._to_list: list[str] = []
+        self._to_start: list[str] = []
+        self._enabled_ids: set[str] | None = None
         self._plugins: dict[str, _Plugin] = {}
         self._extensions: dict[str, type[Extension]] = {}
         self._duplicates: dict[str, LoadError] = {}
@@ -120,12 +141,26 @@ class ExtensionManager:
     # Loading ---------------------------------------------------------------
 
     def load(self) -> None:
-        """Load the built-in plugins, installed ones, and the plugins folders.
+        """Load and import every plugin: built-in ones, installed ones, the plugins folders.
 
         Calling it again does a :meth:`rescan`.
         """
         if self._loaded:
             self.rescan()
+            return
+        self.discover()
+        for name in list(self._plugins):
+            self._import(name)
+        send_safely(extensions_changed, self)
+
+    def discover(self) -> None:
+        """Find and screen every plugin and list what manifests declare, importing nothing.
+
+        Plugins that must be imported (no manifest, or an enabled
+        configuration) wait in :attr:`pending` for :meth:`import_next`; the
+        others are imported when needed. Does nothing once loaded.
+        """
+        if self._loaded:
             return
         self._loaded = True
         sources = find_builtin_plugins()
@@ -134,16 +169,58 @@ class ExtensionManager:
                 sources += find_entry_point_plugins()
             except Exception:
                 logger.exception("Cannot list the plugins of installed distributions")
-        problems = self.gate.screen([(source, None) for source in sources])
-        for source in sources:
-            taken = self._plugins.get(source.name)
-            if taken is None:
-                self._load_plugin(source, None, problems.get(source.name))
-            else:
-                self._duplicates[source.name] = LoadError.duplicate(source, taken.source)
-                logger.error("%s", self._duplicates[source.name].message)
-        self._scan_folders()
-        send_safely(extensions_changed, self)
+        self._enabled_ids = self.integration_manager.store.enabled_integration_ids()
+        try:
+            problems = self.gate.screen([(source, None) for source in sources])
+            for source in sources:
+                taken = self._plugins.get(source.name)
+                if taken is None:
+                    self._load_plugin(source, None, problems.get(source.name))
+                else:
+                    self._duplicates[source.name] = LoadError.duplicate(source, taken.source)
+                    logger.error("%s", self._duplicates[source.name].message)
+            self._scan_folders()
+        finally:
+            self._enabled_ids = None
+
+    @property
+    def pending(self) -> tuple[str, ...]:
+        """The names of the plugins waiting for :meth:`import_next`, in order."""
+        return (*self._to_list, *self._to_start)
+
+    @property
+    def listing_complete(self) -> bool:
+        """Whether every plugin's integrations are listed (registered or declared)."""
+        return not self._to_list
+
+    def import_next(self) -> bool:
+        """Import the next plugin in :attr:`pending`; return whether more remain.
+
+        Sends ``extensions_changed`` once the last one is imported.
+        """
+        queue = self._to_list or self._to_start
+        if queue:
+            self._import(queue[0])
+            if not self.pending:
+                send_safely(extensions_changed, self)
+        return bool(self.pending)
+
+    def import_declared(self, name: str) -> None:
+        """Import a plugin whose manifest declared its integrations, now.
+
+        Raises:
+            ExtensionNotFoundError: No plugin has this name.
+        """
+        if name not in self._plugins:
+            raise ExtensionNotFoundError(f"No plugin named {name!r} is loaded")
+        if self._import(name):
+            send_safely(extensions_changed, self)
+
+    def _import_all(self) -> None:
+        """Import every plugin not imported yet (to list its extension classes)."""
+        imported = [name for name in list(self._plugins) if self._import(name)]
+        if imported:
+            send_safely(extensions_changed, self)
 
     def rescan(self) -> bool:
         """Load new and changed plugins in the plugins folders and unload removed ones.
@@ -178,6 +255,7 @@ class ExtensionManager:
         digest = fingerprint(plugin.source)
         problems = self.gate.screen([(plugin.source, digest)], fresh=True)
         self._load_plugin(plugin.source, digest, problems.get(name))
+        self._import(name)
         send_safely(extensions_changed, self)
 
     def shutdown(self) -> None:
@@ -187,6 +265,8 @@ class ExtensionManager:
         self.gate.guard.close()
         self._duplicates.clear()
         self._folder_duplicates.clear()
+        self._to_list.clear()
+        self._to_start.clear()
         self._loaded = False
 
     def _scan_folders(self) -> bool:
@@ -223,17 +303,64 @@ class ExtensionManager:
         problems = self.gate.screen(pending)
         for source, digest in pending:
             self._load_plugin(source, digest, problems.get(source.name))
+        if self._enabled_ids is None:  # a rescan: import what is needed now
+            while self.pending:
+                self._import(self.pending[0])
         return changed or bool(pending)
 
     def _load_plugin(
         self, source: PluginSource, digest: str | None, problem: LoadError | None
     ) -> None:
+        """Take a screened plugin on: list its manifest's integrations, and queue its import."""
         plugin = self._plugins[source.name] = _Plugin(source, digest)
         if problem is not None:
             logger.error("%s\n%s", problem.message, problem.traceback)
             plugin.errors["load"] = problem
+            plugin.imported = True  # refused: nothing to import
             return
-        with self.gate.running(source, digest):
+        try:
+            plugin.manifest = read_manifest(source)
+        except ManifestError as e:
+            # Imported as without a manifest, so that it still works.
+            self._fail(plugin, "manifest", "has a manifest that cannot be used", e)
+        if plugin.manifest is None:
+            self._to_list.append(source.name)
+            return
+        self._declare(plugin, plugin.manifest)
+        enabled = self._enabled_ids
+        if enabled is None:
+            enabled = self.integration_manager.store.enabled_integration_ids()
+        if any(integration_id in enabled for integration_id in plugin.declared):
+            self._to_start.append(source.name)
+
+    def _declare(self, plugin: _Plugin, manifest: Manifest) -> None:
+        name = plugin.source.name
+        store = self.integration_manager.store
+        for declared in declared_integrations(
+            manifest,
+            name,
+            lambda extension_id: store.extension_enabled(extension_id) is False,
+            lambda: self.import_declared(name),
+        ):
+            self.integration_manager.declare_integration(declared)
+            plugin.declared.append(declared.id)
+
+    def _undeclare(self, plugin: _Plugin) -> None:
+        for integration_id in plugin.declared:
+            self.integration_manager.undeclare_integration(integration_id)
+        plugin.declared.clear()
+
+    def _import(self, name: str) -> bool:
+        """Import a plugin taken on by :meth:`_load_plugin`; return whether it was imported now."""
+        for queue in (self._to_list, self._to_start):
+            if name in queue:
+                queue.remove(name)
+        plugin = self._plugins.get(name)
+        if plugin is None or plugin.imported:
+            return False
+        plugin.imported = True
+        source = plugin.source
+        with self.gate.running(source, plugin.fingerprint):
             try:
                 self.import_count += 1
                 classes = extension_classes(import_plugin(source), source)
@@ -242,9 +369,28 @@ class ExtensionManager:
             except BaseException as e:  # a plugin's sys.exit() must not end the app
                 forget_modules(source)
                 self._fail(plugin, "load", "was not loaded", e)
-                return
+                self._undeclare(plugin)
+                return True
+            # The registered integrations take the declared ones' place.
+            self._undeclare(plugin)
             for cls in classes:
                 self._add_extension(plugin, cls)
+        if plugin.manifest is not None:
+            self._check_manifest(plugin, plugin.manifest)
+        return True
+
+    def _check_manifest(self, plugin: _Plugin, manifest: Manifest) -> None:
+        problems = stale_problems(manifest, plugin.extensions)
+        if problems:
+            message = (
+                f"{plugin.source.describe()} has a stale manifest ({manifest.path}): "
+                f"{'; '.join(problems)}. Its integrations were listed wrongly until it was "
+                "imported; update the manifest"
+            )
+            logger.warning("%s", message)
+            plugin.errors["manifest"] = LoadError(
+                plugin.source.name, message, path=plugin.source.path
+            )
 
     def _add_extension(self, plugin: _Plugin, cls: type[Extension]) -> None:
         if not cls.__dict__.get("id"):
@@ -276,6 +422,10 @@ class ExtensionManager:
 
     def _unload_plugin(self, name: str) -> None:
         plugin = self._plugins.pop(name)
+        for queue in (self._to_list, self._to_start):
+            if name in queue:
+                queue.remove(name)
+        self._undeclare(plugin)
         for cls in plugin.extensions:
             self._stop(cls)
             del self._extensions[cls.id]
@@ -359,11 +509,14 @@ class ExtensionManager:
         """Return every loaded extension class, enabled or not, in load order.
 
         An enabled extension's running instance is its ``instance`` attribute.
+        Plugins not imported yet are imported first.
         """
+        self._import_all()
         return list(self._extensions.values())
 
     def get_enabled_extensions(self) -> list[Extension]:
-        """Return the running extension instances."""
+        """Return the running extension instances (importing plugins not imported yet)."""
+        self._import_all()
         return [cls.instance for cls in self._extensions.values() if cls.instance is not None]
 
     def get_extension(self, extension_id: str) -> type[Extension]:
@@ -372,6 +525,8 @@ class ExtensionManager:
         Raises:
             ExtensionNotFoundError: No loaded extension has this ID.
         """
+        if extension_id not in self._extensions:
+            self._import_all()
         try:
             return self._extensions[extension_id]
         except KeyError:

@@ -8,6 +8,7 @@ configuration one wins and the other gets :class:`ConfigConflictError`.
 from __future__ import annotations
 
 import json
+import uuid
 from abc import abstractmethod
 from collections.abc import Mapping
 from contextlib import AbstractContextManager
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 
 _CONFIG_COLUMNS = (
     "id, integration_id, name, enabled, settings, extra_data, settings_version, revision,"
-    " time_added, last_updated"
+    " time_added, last_updated, uid"
 )
 _GENERATION = "SELECT value FROM meta WHERE key = 'generation'"
 _FIX_SEQUENCE = (
@@ -84,6 +85,7 @@ class PostgresData(SharedReads):
             manager, row["integration_id"], row["name"], bool(row["enabled"])
         )
         config.id = row["id"]
+        config.uid = row["uid"]
         config.revision = row["revision"]
         config.settings_version = row["settings_version"]
         config.time_added = row["time_added"].astimezone(UTC)
@@ -142,11 +144,19 @@ class PostgresData(SharedReads):
             if row is None:
                 row = conn.execute(
                     "INSERT INTO configs (id, integration_id, name, enabled, settings, extra_data,"
-                    " settings_version, revision, time_added, last_updated)"
+                    " settings_version, revision, time_added, last_updated, uid)"
                     " VALUES (COALESCE(?, nextval(pg_get_serial_sequence('configs', 'id'))),"
-                    " ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id, revision",
-                    (config.id, config.integration_id, *values, time_added, now),
+                    " ?, ?, ?, ?, ?, ?, 1, ?, ?, ?) RETURNING id, revision, uid",
+                    (
+                        config.id,
+                        config.integration_id,
+                        *values,
+                        time_added,
+                        now,
+                        config.uid or uuid.uuid4().hex,
+                    ),
                 ).fetchone()
+                config.uid = row["uid"]
                 if config.id is not None:
                     conn.execute(_FIX_SEQUENCE)
             generation = conn.execute(_GENERATION).fetchone()[0]

@@ -105,6 +105,12 @@ PG_MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE deliveries ADD COLUMN delivery_id TEXT NOT NULL DEFAULT '';
     CREATE INDEX deliveries_by_delivery_id ON deliveries (delivery_id);
     """,
+    # 3: a stable UID per configuration, as SQLite's migration 3.
+    """
+    ALTER TABLE configs ADD COLUMN uid TEXT;
+    UPDATE configs SET uid = md5(random()::text || id::text) WHERE uid IS NULL;
+    CREATE UNIQUE INDEX configs_by_uid ON configs (uid);
+    """,
 )
 
 PG_SCHEMA_VERSION = len(PG_MIGRATIONS)

@@ -32,6 +32,7 @@ from desktop_integrations.ui.dialog_actions import DialogAction, dialog_actions,
 from desktop_integrations.ui.fieldset_group import FieldRow, FieldsetGroup
 from desktop_integrations.ui.icons import app_icon, integration_icon
 from desktop_integrations.ui.settings import ui_settings
+from desktop_integrations.ui.url_actions import install_url_ui
 from desktop_integrations.ui.widgets import FieldWidget, create_widget
 
 logger = logging.getLogger(__name__)
@@ -43,6 +44,7 @@ _GEOMETRY_KEY = "ConfigDialog/geometry"
 # Every dialog of an integration that sends events gets Send Test Event and
 # Recent Deliveries.
 install_delivery_ui()
+install_url_ui()
 
 
 class ConfigDialog(QDialog):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import bisect
 import threading
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -36,6 +37,10 @@ from desktop_integrations.ui.config_rows import (
 )
 from desktop_integrations.ui.icons import fallback_icon, integration_icon
 
+if TYPE_CHECKING:
+    from desktop_integrations.declared import DeclaredIntegration
+    from desktop_integrations.integration import Integration
+
 Index = QModelIndex | QPersistentModelIndex
 ROLE = Qt.ItemDataRole
 #: The :class:`IntegrationConfig` of a row.
@@ -57,15 +62,14 @@ BACKGROUND_ROWS = 20_000
 _Reloaded = tuple[list[Row], dict[int, Row], dict[str, IntegrationKey]]
 
 
-def _read_rows(manager: IntegrationManager, names: dict[str, str]) -> _Reloaded:
-    """Read and sort every row, in any thread; ``names``: integration names by ID."""
+def _read_rows(manager: IntegrationManager, name_of: Callable[[str], str]) -> _Reloaded:
+    """Read and sort every row, in any thread; ``name_of`` gives an integration's name."""
     keys: dict[str, IntegrationKey] = {}
 
     def key(integration_id: str) -> IntegrationKey:
         found = keys.get(integration_id)
         if found is None:
-            name = names.get(integration_id, integration_id)
-            found = keys[integration_id] = (name.casefold(), integration_id)
+            found = keys[integration_id] = (name_of(integration_id).casefold(), integration_id)
         return found
 
     rows = [
@@ -161,19 +165,31 @@ class ConfigsModel(QAbstractTableModel):
 
     # Rows ----------------------------------------------------------------
 
+    def _listed(self, integration_id: str) -> Integration | DeclaredIntegration | None:
+        """The registered integration, or the one a manifest declares until it is imported."""
+        return self.manager.find_integration(integration_id) or self.manager.find_declared(
+            integration_id
+        )
+
     def _integration_name(self, integration_id: str) -> str:
-        integration = self.manager.find_integration(integration_id)
+        integration = self._listed(integration_id)
         if integration is not None:
             return integration.name
         # An unavailable integration is known only by its ID; Status says it is missing.
         return LOADING if self.loading else integration_id
 
+    def _key_name(self, integration_id: str) -> str:
+        """The name an integration's rows sort by (any thread)."""
+        integration = self._listed(integration_id)
+        return integration.name if integration is not None else integration_id
+
     def _integration_key(self, integration_id: str) -> IntegrationKey:
         key = self._keys.get(integration_id)
         if key is None:
-            integration = self.manager.find_integration(integration_id)
-            name = integration.name if integration is not None else integration_id
-            key = self._keys[integration_id] = (name.casefold(), integration_id)
+            key = self._keys[integration_id] = (
+                self._key_name(integration_id).casefold(),
+                integration_id,
+            )
         return key
 
     def _sort_key(self, row: Row) -> tuple[IntegrationKey, str, int]:
@@ -187,7 +203,6 @@ class ConfigsModel(QAbstractTableModel):
         the database; saves noted meanwhile are applied again on top. Views
         keep their selection: see :class:`~desktop_integrations.ui.configs_pane.ConfigsPane`.
         """
-        names = {i.id: i.name for i in self.manager.get_integrations()}
         with self._lock:
             self._pending.clear()
             self._deleted.clear()
@@ -196,12 +211,12 @@ class ConfigsModel(QAbstractTableModel):
             background = len(self._rows) >= BACKGROUND_ROWS
             self._replay = {} if background else None
         if not background:
-            self._show_reloaded(token, _read_rows(self.manager, names))
+            self._show_reloaded(token, _read_rows(self.manager, self._key_name))
             return
 
         def read() -> None:
             try:
-                result: _Reloaded | str = _read_rows(self.manager, names)
+                result: _Reloaded | str = _read_rows(self.manager, self._key_name)
             except IntegrationError as e:
                 result = f"Could not read the configurations again: {e}"
             self._reloaded.emit(token, result)
@@ -261,7 +276,7 @@ class ConfigsModel(QAbstractTableModel):
         named = {
             integration_id
             for integration_id in self._keys
-            if (self.manager.is_registered(integration_id) or not self.loading)
+            if (self._listed(integration_id) is not None or not self.loading)
             and text in self._integration_name(integration_id).casefold()
         }
         if not named:
@@ -446,7 +461,7 @@ class ConfigsModel(QAbstractTableModel):
         return None
 
     def _available(self, row: Row) -> bool:
-        return self.manager.is_registered(row[ROW_INTEGRATION])
+        return self._listed(row[ROW_INTEGRATION]) is not None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         """Rows are selectable; the Status column of an available row is checkable."""
@@ -458,7 +473,7 @@ class ConfigsModel(QAbstractTableModel):
     def _icon(self, integration_id: str) -> QIcon | None:
         icon = self._icons.get(integration_id)
         if icon is None:
-            integration = self.manager.find_integration(integration_id)
+            integration = self._listed(integration_id)
             if integration is not None:
                 icon = integration_icon(integration)
             elif self.loading:

@@ -15,6 +15,7 @@ from desktop_integrations.naming import static
 from desktop_integrations.ui.letter_tile import tile_icon
 
 if TYPE_CHECKING:
+    from desktop_integrations.declared import DeclaredIntegration
     from desktop_integrations.icon_tile import LetterTile
     from desktop_integrations.integration import Integration
 
@@ -66,8 +67,11 @@ def icon_from_files(paths: Mapping[str, str], key: str, label: str) -> QIcon:
     return icon
 
 
-def integration_icon(integration: Integration) -> QIcon:
+def integration_icon(integration: Integration | DeclaredIntegration) -> QIcon:
     """Return the integration's icon, with both its 1x and 2x images.
+
+    A declared integration (listed from its plugin's manifest) has its icon
+    from the manifest's files, which are the integration's own.
 
     A missing or broken icon gives a generated fallback and one logged
     warning; the icon is built once per integration and then cached.
@@ -89,7 +93,7 @@ def integration_icon(integration: Integration) -> QIcon:
     return icon
 
 
-def _tile_of(integration: Integration) -> LetterTile | None:
+def _tile_of(integration: Integration | DeclaredIntegration) -> LetterTile | None:
     try:
         return integration.icon_tile
     except Exception:

@@ -20,6 +20,7 @@ from desktop_integrations.ui.integrations_model import (
     IntegrationRole,
     IntegrationsModel,
 )
+from desktop_integrations.ui.url_import_button import UrlImportButton
 
 HINT = "Choose a service and fill in its settings."
 #: Keys typed in the filter box that move through the list instead.
@@ -43,9 +44,12 @@ class IntegrationPicker(QWidget):
 
     #: Emitted with the :class:`Integration` the user chose.
     integrationChosen = Signal(object)
+    #: Emitted with the :class:`~desktop_integrations.url_formats.ParsedUrl` of a pasted URL.
+    urlParsed = Signal(object)
 
     def __init__(self, manager: IntegrationManager, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.manager = manager
         self.model = IntegrationsModel(manager, self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
@@ -93,6 +97,9 @@ class IntegrationPicker(QWidget):
         layout.addWidget(self.hint)
         layout.addWidget(self.filter_edit)
         layout.addWidget(self._stack, 1)
+        self.url_import = UrlImportButton(self)
+        self.url_import.urlParsed.connect(self.urlParsed)
+        layout.addWidget(self.url_import)
         self._keep_current()
 
     def set_loading(self, loading: bool) -> None:
@@ -102,11 +109,16 @@ class IntegrationPicker(QWidget):
     def reload(self) -> None:
         """List the registered integrations again."""
         self.model.reload()
+        self.url_import.refresh()
 
     def _on_activated(self, index: QModelIndex) -> None:
+        from desktop_integrations.declared import DeclaredIntegration
         from desktop_integrations.integration import Integration  # loaded with the plugins
 
         integration = index.data(IntegrationRole)
+        if isinstance(integration, DeclaredIntegration):
+            # Its plugin is imported now; a failure is reported with the plugins' problems.
+            integration = self.manager.load_integration(integration.id)
         if isinstance(integration, Integration):
             self.integrationChosen.emit(integration)
 

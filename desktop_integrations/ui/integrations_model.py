@@ -10,11 +10,15 @@ from desktop_integrations.manager import IntegrationManager
 from desktop_integrations.ui.icons import integration_icon
 
 if TYPE_CHECKING:
+    from desktop_integrations.declared import DeclaredIntegration
     from desktop_integrations.integration import Integration
+
+    Listed = Integration | DeclaredIntegration
 
 Index = QModelIndex | QPersistentModelIndex
 ROLE = Qt.ItemDataRole
-#: The :class:`Integration` of a row.
+#: The :class:`Integration` of a row, or the :class:`DeclaredIntegration` that stands
+#: for it until its plugin is imported.
 IntegrationRole = ROLE.UserRole + 1
 #: The integration's description.
 DescriptionRole = ROLE.UserRole + 2
@@ -25,7 +29,7 @@ NATIVE_PREFIX = "builtin."
 
 
 class IntegrationsModel(QAbstractListModel):
-    """One row per registered integration: name, icon and description.
+    """One row per registered or declared integration: name, icon and description.
 
     Args:
         manager: The manager whose integrations to list.
@@ -34,21 +38,24 @@ class IntegrationsModel(QAbstractListModel):
     def __init__(self, manager: IntegrationManager, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.manager = manager
-        self._integrations: list[Integration] = []
+        self._integrations: list[Listed] = []
         self.reload()
 
     def reload(self) -> None:
         """List the registered integrations again (after plugins changed)."""
         self.beginResetModel()
+        listed: list[Listed] = [
+            *self.manager.get_integrations(),
+            *self.manager.get_declared_integrations(),
+        ]
         # The native integrations first, then every plugin's, by name.
         self._integrations = sorted(
-            self.manager.get_integrations(),
-            key=lambda i: (not i.id.startswith(NATIVE_PREFIX), i.name.casefold(), i.id),
+            listed, key=lambda i: (not i.id.startswith(NATIVE_PREFIX), i.name.casefold(), i.id)
         )
         self.endResetModel()
 
-    def integration_at(self, row: int) -> Integration:
-        """Return the integration shown in ``row``."""
+    def integration_at(self, row: int) -> Listed:
+        """Return the integration (or declared integration) shown in ``row``."""
         return self._integrations[row]
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008

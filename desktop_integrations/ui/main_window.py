@@ -28,6 +28,7 @@ from desktop_integrations.ui.integration_picker import IntegrationPicker
 from desktop_integrations.ui.main_menus import build_actions
 from desktop_integrations.ui.plugin_watcher import PluginWatcher
 from desktop_integrations.ui.settings import ui_settings
+from desktop_integrations.ui.store_status import StoreStatus
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent, QPaintEvent
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from desktop_integrations.integration import Integration
     from desktop_integrations.ui.config_dialog import ConfigDialog
     from desktop_integrations.ui.plugins_page import PluginsPage
+    from desktop_integrations.url_formats import ParsedUrl
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +74,7 @@ class MainWindow(QMainWindow):
         self.plugins_banner.setAccessibleName("Plugin problems")
         self.picker = IntegrationPicker(manager, self)
         self.picker.integrationChosen.connect(self.add_config)
+        self.picker.urlParsed.connect(self.add_config_from_url)
         self.integrations_view = self.picker.view
         self._build_configs()
         splitter = QSplitter(self)
@@ -92,6 +95,9 @@ class MainWindow(QMainWindow):
         self.plugin_watcher: PluginWatcher | None = None
         if extension_manager is not None:
             self._build_plugins(extension_manager)
+        self.store_status = StoreStatus(manager, self)
+        self.store_status.configsChanged.connect(self._on_live_change)
+        self.statusBar().addPermanentWidget(self.store_status)
         self._update_actions()
         self._show_count(self.configs_model.rowCount())
         self._show_recovery()
@@ -123,7 +129,7 @@ class MainWindow(QMainWindow):
         self.actions_by_name["plugins"].toggled.connect(self._show_plugins)
         dock.visibilityChanged.connect(self._on_dock_visibility)
         self.plugin_watcher = PluginWatcher(extension_manager, self)
-        self._extensionsChanged.connect(self.refresh)
+        self._extensionsChanged.connect(self._on_plugins_changed)
         extensions_changed.connect(self._on_extensions_changed, sender=extension_manager)
 
     @property
@@ -154,28 +160,56 @@ class MainWindow(QMainWindow):
             )
 
     def load_plugins_after_first_paint(self) -> None:
-        """List the configurations now; load the plugins once the window is first painted.
+        """List the configurations now; import the plugins once the window is first painted.
 
-        Importing the plugins is the slowest part of starting; until it is
-        done, rows say that their integration is loading (not that it is
-        unavailable) and the picker says the integrations are loading.
+        Integrations that plugins declare in a manifest are listed at once
+        (call the extension manager's ``discover()`` before building the
+        window). Importing plugins is the slowest part of starting; until the
+        plugins without a manifest are imported, rows whose integration is not
+        known yet say that it is loading (not that it is unavailable), and so
+        does the picker.
         """
         if self.extension_manager is None:
             return
         self._load_on_paint = True
-        self.configs_model.set_loading(True)
-        self.picker.set_loading(True)
-        self.statusBar().showMessage("Loading plugins…")
+        self.extension_manager.discover()
+        if not self.extension_manager.listing_complete:
+            self.configs_model.set_loading(True)
+            self.picker.set_loading(True)
+            self.statusBar().showMessage("Loading plugins…")
 
     def load_plugins(self) -> None:
-        """Load the plugins now, then show their integrations and configurations."""
+        """Import the plugins that are needed, one per turn of the event loop.
+
+        Those are the plugins without a manifest, and those with an enabled
+        configuration; the others are imported when their integration is
+        chosen. Their ``extensions_changed`` refreshes the lists.
+        """
         self._load_on_paint = False
         if self.extension_manager is None or self._closed:
             return
-        self.configs_model.set_loading(False)
-        self.picker.set_loading(False)
-        self.extension_manager.load()  # its extensions_changed refreshes every list
-        self._show_count(self.configs_model.total_count())
+        self.extension_manager.discover()
+        self._import_next()
+
+    def _import_next(self) -> None:
+        if self.extension_manager is None or self._closed:
+            return
+        if self.extension_manager.import_next():
+            QTimer.singleShot(0, self._import_next)
+        elif self.configs_model.loading:
+            self._on_plugins_changed()
+
+    def _on_plugins_changed(self) -> None:
+        if (
+            self.configs_model.loading
+            and self.extension_manager is not None
+            and self.extension_manager.listing_complete
+        ):
+            self.configs_model.set_loading(False)
+            self.picker.set_loading(False)
+        self.refresh()
+        if not self.configs_model.loading:
+            self._show_count(self.configs_model.total_count())
 
     def paintEvent(self, event: QPaintEvent) -> None:
         """Start loading the plugins once the first paint has drawn the window."""
@@ -217,7 +251,10 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         # From the row alone: the configuration is fetched only when acted on.
         integration_id = self.configs_pane.selected_integration_id()
-        usable = integration_id is not None and self.manager.is_registered(integration_id)
+        usable = integration_id is not None and (
+            self.manager.is_registered(integration_id)
+            or self.manager.find_declared(integration_id) is not None
+        )
         self.actions_by_name["edit"].setEnabled(usable)
         self.actions_by_name["duplicate"].setEnabled(usable)
         self.actions_by_name["delete"].setEnabled(integration_id is not None)
@@ -263,6 +300,11 @@ class MainWindow(QMainWindow):
             self.configs_model.reload()
             self._update_actions()
 
+    def _on_live_change(self) -> None:
+        # The manager already read the changes another desktop made.
+        self.configs_model.reload()
+        self._update_actions()
+
     def reload_all(self) -> None:
         """Rescan the plugins folders and re-read the database."""
         if self.extension_manager is not None:
@@ -289,6 +331,14 @@ class MainWindow(QMainWindow):
         """Open the dialog that adds a configuration of ``integration``."""
         return self.open_config_dialog(integration)
 
+    def add_config_from_url(self, parsed: ParsedUrl) -> ConfigDialog:
+        """Open the dialog that adds a configuration, filled in from a pasted URL."""
+        from desktop_integrations.ui.url_actions import fill_dialog
+
+        dialog = self.add_config(parsed.integration)
+        fill_dialog(dialog, parsed.data)
+        return dialog
+
     def focus_picker(self) -> None:
         """Move to the integration picker to start adding a configuration."""
         self.picker.filter_edit.setFocus()
@@ -302,7 +352,8 @@ class MainWindow(QMainWindow):
         config = self.selected_config()
         if config is None:
             return None
-        integration = self.manager.find_integration(config.integration_id)
+        # A declared integration's plugin is imported now.
+        integration = self.manager.load_integration(config.integration_id)
         if integration is None and self.configs_model.loading:
             self.statusBar().showMessage("The integrations are still loading; try again.", 5000)
             return None
@@ -420,6 +471,7 @@ class MainWindow(QMainWindow):
         settings.setValue("MainWindow/state", self.saveState())
         settings.setValue("MainWindow/splitter", self._splitter.saveState())
         self.configs_model.disconnect_signals()
+        self.store_status.disconnect_signals()
         if self.extension_manager is not None and self.plugin_watcher is not None:
             extensions_changed.disconnect(
                 self._on_extensions_changed, sender=self.extension_manager

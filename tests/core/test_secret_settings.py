@@ -220,3 +220,21 @@ def test_a_delivery_error_naming_a_url_is_logged_redacted(
     [logged] = recent_deliveries(manager.store)
     assert logged.error == "https://hooks.slack.com/… refused it"
     assert logged.response == "see https://hooks.slack.com/…"
+
+
+def test_a_secret_list_that_cannot_be_decrypted_is_kept_as_stored(tmp_path: Path) -> None:
+    from desktop_integrations.storage.secrets import FernetBox
+    from desktop_integrations.storage.settings_codec import SettingsCodec
+
+    codec = SettingsCodec(FernetBox(tmp_path / "one.key"))
+    stored = codec.encode({"headers": ["A: 1", "B: 2"], "url": HOOK}, {"headers", "url"})
+    assert "A: 1" not in stored and "xqTOKENxq" not in stored
+    decoded = codec.decode(stored)
+    assert decoded.settings == {"headers": ["A: 1", "B: 2"], "url": HOOK}
+    assert decoded.secret_keys == {"headers", "url"}
+    other = SettingsCodec(FernetBox(tmp_path / "other.key"))
+    sealed = other.decode(stored)
+    assert sealed.settings == {} and set(sealed.sealed) == {"headers", "url"}
+    # Saved again with the wrong key, the values stay as they were: the right key reads them.
+    again = other.encode(sealed.settings, set(), sealed.sealed)
+    assert codec.decode(again).settings == {"headers": ["A: 1", "B: 2"], "url": HOOK}

@@ -230,3 +230,19 @@ def test_lazy_enabling_follows_another_process_on_check_expired(
     theirs.delete()
     manager.check_expired()
     assert not chat.enabled
+
+
+def test_every_configuration_keeps_a_stable_uid(
+    chat: Integration, other: IntegrationManager
+) -> None:
+    first = chat.create_config(save=True, name="first")
+    copy = first.copy("copy")
+    copy.save()
+    first.name = "renamed"
+    first.save()
+    assert first.uid and copy.uid and first.uid != copy.uid
+    other.check_expired()
+    assert {c.name: c.uid for c in other.get_integration_configs()} == {
+        "renamed": first.uid,
+        "copy": copy.uid,
+    }

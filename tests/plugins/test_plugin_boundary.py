@@ -32,7 +32,7 @@ class GoodExtension(Extension):
 """
 
 # The app, offscreen: print the plugin problems banner once the plugins are
-# loaded, then quit.
+# imported (nothing pending), then quit.
 APP = """
 import sys
 from PySide6.QtCore import QTimer
@@ -44,7 +44,8 @@ app = QApplication(sys.argv[:1])
 def check():
     for widget in app.topLevelWidgets():
         banner = getattr(widget, "plugins_banner", None)
-        if banner is not None and banner.text():
+        pending = getattr(getattr(widget, "extension_manager", None), "pending", ())
+        if banner is not None and banner.text() and not pending:
             print("BANNER:", banner.text(), flush=True)
             app.quit()
             return

@@ -89,3 +89,82 @@ def test_the_picker_lists_native_integrations_first_and_searches_schemes(
     assert _listed(picker) == ["Mattermost"]
     picker.filter_edit.setText("apprise")
     assert "Webhook" not in _listed(picker) and "ntfy" in _listed(picker)
+
+
+def test_add_from_apprise_url_opens_the_dialog_filled_in(
+    qtbot: QtBot, apprise_manager: IntegrationManager, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop_integrations.ui import MainWindow, url_import_button
+
+    window = MainWindow(apprise_manager)
+    qtbot.addWidget(window)
+    window.picker.reload()
+    [button] = window.picker.url_import.buttons
+    assert button.text() == "Add from Apprise URL…"
+    monkeypatch.setattr(
+        url_import_button, "ask_url", lambda parent, fmt: "ntfys://user:pw@ntfy.example/alerts"
+    )
+    button.click()
+    [dialog] = window.findChildren(ConfigDialog)
+    assert dialog.integration.id == "apprise.ntfy"
+    assert dialog.field_widget("host").value() == "ntfy.example"
+    assert dialog.field_widget("targets").value() == ["alerts"]
+    assert dialog.field_widget("password").value() == "pw"
+    assert dialog.field_widget("use_tls").value() is True
+    dialog.field_widget("name").set_value("Alerts")
+    dialog.accept()
+    [config] = apprise_manager.get_integration_configs("apprise.ntfy")
+    assert (config.name, config.get("user"), config.get("password")) == ("Alerts", "user", "pw")
+
+
+def test_a_url_apprise_cannot_read_is_explained(
+    qtbot: QtBot,
+    apprise_manager: IntegrationManager,
+    monkeypatch: pytest.MonkeyPatch,
+    no_blocking_message_boxes: list[tuple[str, str]],
+) -> None:
+    from desktop_integrations.ui import url_import_button
+
+    picker = IntegrationPicker(apprise_manager)
+    qtbot.addWidget(picker)
+    monkeypatch.setattr(url_import_button, "ask_url", lambda parent, fmt: "nosuch://x")
+    with qtbot.assertNotEmitted(picker.urlParsed):
+        picker.url_import.buttons[0].click()
+    assert no_blocking_message_boxes == [("warning", "Add from Apprise URL")]
+
+
+def test_copy_as_apprise_url_warns_then_copies(
+    qtbot: QtBot, apprise_manager: IntegrationManager, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QMessageBox, QPushButton
+
+    dialog = ConfigDialog(apprise_manager.get_integration("apprise.mmost"))
+    qtbot.addWidget(dialog)
+    for name, value in {"name": "Chat", "host": "chat.example", "token": "t0k3n"}.items():
+        dialog.field_widget(name).set_value(value)
+    [copy] = [b for b in dialog.findChildren(QPushButton) if b.text() == "Copy as Apprise URL"]
+    QGuiApplication.clipboard().setText("before")
+    copy.click()  # the warning is answered Cancel: nothing is copied
+    assert QGuiApplication.clipboard().text() == "before"
+    warnings: list[str] = []
+
+    def answer_yes(parent: object, title: str, text: str, *args: object) -> object:
+        warnings.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "warning", answer_yes)
+    copy.click()
+    assert QGuiApplication.clipboard().text() == "mmosts://chat.example/t0k3n"
+    assert "passwords and tokens in plain text" in warnings[0]
+    assert "secrets" in dialog.banner.text()
+
+
+def test_native_dialogs_offer_no_apprise_copy(
+    qtbot: QtBot, apprise_manager: IntegrationManager
+) -> None:
+    from PySide6.QtWidgets import QPushButton
+
+    dialog = ConfigDialog(apprise_manager.get_integration("builtin.webhook"))
+    qtbot.addWidget(dialog)
+    assert not [b for b in dialog.findChildren(QPushButton) if "Apprise" in b.text()]

@@ -149,3 +149,20 @@ def test_enabled_when_greys_out_and_collapsed_groups_keep_hidden_rows_hidden(
     assert not shown(dialog, "extra")
     advanced.set_expanded(True)
     assert shown(dialog, "extra")
+
+
+def test_ticking_the_box_again_brings_the_stored_login_back(
+    qtbot: QtBot, email: Integration
+) -> None:
+    config = email.build_config_form(
+        data={**MAIL, "authenticate": True, "username": "ci", "password": "pw"}
+    ).save()
+    email.build_config_form(config, data={"authenticate": False}).save()
+
+    dialog = make_dialog(qtbot, email, config)
+    assert not shown(dialog, "username")
+    type_in(dialog, authenticate=True)
+
+    assert shown(dialog, "username")
+    assert dialog.field_widget("username").value() == "ci"
+    assert dialog.field_widget("password").value() == "pw"

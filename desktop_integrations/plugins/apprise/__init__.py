@@ -12,6 +12,7 @@ import importlib.util
 import logging
 
 from desktop_integrations import Extension, IntegrationHook, __version__
+from desktop_integrations.url_formats import UrlFormatHook
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +39,8 @@ class AppriseExtension(Extension):
             return
         from desktop_integrations.plugins.apprise.integration import integration_class
         from desktop_integrations.plugins.apprise.schema import load_services
+        from desktop_integrations.plugins.apprise.url_format import AppriseUrlFormat
 
         for service in load_services():
             IntegrationHook(self, integration_class(service))
+        UrlFormatHook(self, AppriseUrlFormat(self.integration_manager))

@@ -29,11 +29,14 @@ class Setting:
         field: The form field's name (the token's key, made a valid name).
         token: The token it holds.
         is_option: Whether it is a query argument (shown under "Options").
+        query_key: For a token that no template places, the query argument
+            that carries it (an alias Apprise declares, such as ``to``).
     """
 
     field: str
     token: Token
     is_option: bool
+    query_key: str = ""
 
 
 def field_name(key: str, taken: set[str]) -> str:
@@ -72,6 +75,13 @@ def settings_of(service: Service) -> tuple[Setting, ...]:
         if key not in token_keys:
             token_keys.append(key)
             result.append(Setting(field_name(key, taken), token, is_option=False))
+    for key, token in service.tokens.items():
+        if key in token_keys or key == "schema" or token.alias_of or service.list_of(key):
+            continue
+        alias = next((a for a, arg in service.args.items() if arg.alias_of == key), "")
+        if alias:  # only the query can carry it
+            token_keys.append(key)
+            result.append(Setting(field_name(key, taken), token, False, query_key=alias))
     mapped = {service.tokens[key].map_to for key in token_keys}
     for key, token in service.args.items():
         if token.alias_of or not token.type or key in service.tokens or token.map_to in mapped:

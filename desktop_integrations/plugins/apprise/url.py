@@ -68,13 +68,18 @@ def _choose_template(service: Service, filled: Mapping[str, Any]) -> tuple[str, 
     return best
 
 
-def _render(token: Token, value: Any, after_slash: bool) -> str:
+def _render(token: Token, value: Any, before: str, after: str) -> str:
+    """Return a placeholder's text; ``before`` and ``after`` are the template's neighbours."""
     value = _plain(value)
     if token.is_list:
         return "/".join(quote(str(item), safe="") for item in value)
-    if token.map_to == "fullpath":
-        path = quote(str(value), safe="/").strip("/")
-        return path if after_slash else "/" + path
+    if _is_path(token):
+        path = quote(str(value), safe="/").lstrip("/")
+        if after.startswith("{"):  # another placeholder follows: the path ends with "/"
+            path = path.rstrip("/") + "/"
+        elif after.startswith("/"):
+            path = path.rstrip("/")
+        return path if before.endswith("/") else "/" + path
     return quote(str(value), safe="")
 
 
@@ -97,7 +102,7 @@ def compose(service: Service, values: Mapping[str, Any]) -> str:
     filled = {
         s.token.key: values.get(s.field)
         for s in settings
-        if not s.is_option and _filled(s, values.get(s.field))
+        if not s.is_option and not s.query_key and _filled(s, values.get(s.field))
     }
     template, used = _choose_template(service, filled)
     secure = bool(values.get(USE_TLS, True)) if service.has_tls_choice else not service.protocols
@@ -110,16 +115,23 @@ def compose(service: Service, values: Mapping[str, Any]) -> str:
         slot = _slot(service, key, filled)
         assert slot is not None
         token = service.tokens[slot]
-        after_slash = url.partition("{" + key + "}")[0].endswith("/")
-        url = url.replace("{" + key + "}", _render(token, filled[slot], after_slash), 1)
+        before, _, after = url.partition("{" + key + "}")
+        url = before + _render(token, filled[slot], before, after) + after
     for key in set(filled) - used:  # paths no template places: the URL's path
-        url = url.rstrip("/") + _render(service.tokens[key], filled[key], after_slash=False)
+        url = url.rstrip("/") + _render(service.tokens[key], filled[key], "", "")
     query = {
-        s.token.key: _query_value(s.token, values[s.field])
+        s.query_key: _query_value(s.token, values[s.field])
+        for s in settings
+        if s.query_key and _filled(s, values.get(s.field))
+    }
+    query.update(
+        (s.token.key, _query_value(s.token, values[s.field]))
         for s in settings
         if s.is_option and s.field in values and _differs(s.token, _plain(values[s.field]))
-    }
-    return url + ("?" + urlencode(query, quote_via=quote) if query else "")
+    )
+    if not query:
+        return url
+    return url + ("&" if "?" in url else "?") + urlencode(query, quote_via=quote)
 
 
 def _differs(token: Token, value: Any) -> bool:
@@ -132,6 +144,10 @@ def _differs(token: Token, value: Any) -> bool:
     return bool(value != token.default)
 
 
+def _is_path(token: Token | None) -> bool:
+    return token is not None and token.map_to == "fullpath" and not token.is_list
+
+
 def _pattern(service: Service, template: str) -> re.Pattern[str]:
     parts: list[str] = []
     pieces = re.split(r"({\w+})", template)
@@ -141,18 +157,26 @@ def _pattern(service: Service, template: str) -> re.Pattern[str]:
             continue
         key = piece[1:-1]
         token = service.tokens.get(key)
-        following = pieces[index + 1][:1] if index + 1 < len(pieces) else ""
+        following = next((p for p in pieces[index + 1 :] if p), "")[:1]
         if key == "schema":
             parts.append("(?P<schema>" + "|".join(map(re.escape, service.schemes)) + ")")
         elif key == "port":
             parts.append(r"(?P<port>\d+)")
-        elif token is not None and (token.is_list or token.map_to == "fullpath"):
+        elif _is_path(token) and following == "{":
+            parts.append(f"(?P<{key}>/(?:[^?#]*/)?)")
+        elif _is_path(token) and not parts[-1].endswith("/"):
+            parts.append(f"(?P<{key}>/[^?#]*)")
+        elif token is not None and (token.is_list or _is_path(token)):
             lazy = "?" if following else ""
             parts.append(f"(?P<{key}>[^?#]+{lazy})")
         elif following in ("@", ":"):
             parts.append(f"(?P<{key}>[^/?#@:]+)")
         else:
             parts.append(f"(?P<{key}>[^/?#@]+)")
+    path = next((k for k, t in service.tokens.items() if _is_path(t)), None)
+    if path is not None and path not in service.placeholders(template):
+        # A path that no template places follows the last part, as compose() puts it.
+        parts.append(f"(?P<{path}>/[^?#]*)?")
     return re.compile("".join(parts) + "/?", re.IGNORECASE)
 
 
@@ -171,15 +195,19 @@ def _convert(token: Token, text: str) -> Any:
     return text
 
 
-def _by_template(service: Service, base: str) -> dict[str, Any] | None:
+def _by_template(service: Service, base: str, query: set[str]) -> dict[str, Any] | None:
     keyed = by_key(service)
     ordered = sorted(service.templates, key=lambda t: -len(service.placeholders(t)))
     for template in ordered:
-        match = _pattern(service, template).fullmatch(base)
-        if match is None:
+        template_base, _, template_query = template.partition("?")
+        wanted = {pair.partition("=")[0].lower() for pair in template_query.split("&") if pair}
+        match = _pattern(service, template_base).fullmatch(base)
+        if match is None or not wanted <= query:
             continue
         values: dict[str, Any] = {}
         for key, text in match.groupdict().items():
+            if text is None or (_is_path(service.tokens.get(key)) and text.strip("/") == ""):
+                continue
             if key == "schema":
                 if service.has_tls_choice:
                     values[USE_TLS] = text.lower() in service.secure_protocols
@@ -190,6 +218,8 @@ def _by_template(service: Service, base: str) -> dict[str, Any] | None:
             if setting.token.is_list:
                 items = text.split("/") if setting.token.key == key else [text]
                 values.setdefault(setting.field, []).extend(unquote(i) for i in items if i)
+            elif _is_path(setting.token):
+                values[setting.field] = "/" + unquote(text).strip("/")
             else:
                 values[setting.field] = _convert(setting.token, unquote(text))
         return values
@@ -204,11 +234,12 @@ def parse(service: Service, url: str) -> dict[str, Any]:
             its query holds a value of the wrong type.
     """
     base, _, query = url.strip().partition("?")
-    values = _by_template(service, base)
+    pairs = parse_qsl(query, keep_blank_values=True)
+    values = _by_template(service, base, {key.lower() for key, _ in pairs})
     if values is None:
         raise AppriseUrlError(f"This is not a {service.name} URL that Apprise describes")
     keyed = by_key(service)
-    for key, text in parse_qsl(query, keep_blank_values=True):
+    for key, text in pairs:
         arg = service.args.get(key.lower())
         target = arg.alias_of if arg is not None and arg.alias_of else key.lower()
         setting = keyed.get(target)
