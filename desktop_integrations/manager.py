@@ -543,6 +543,8 @@ class IntegrationManager:
 
     def _on_store_change(self, change: StoreChange) -> None:
         """Follow a change another process made (called on the store's own thread)."""
+        if change.generation is not None and change.generation <= self._generation:
+            return  # our own write: decided without waiting for the lock a save holds
         with self.lock:
             if change.generation is not None and change.generation <= self._generation:
                 return  # our own write, or one already read

@@ -22,6 +22,9 @@ def isolated_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterato
     monkeypatch.setenv("DESKTOP_INTEGRATIONS_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("DESKTOP_INTEGRATIONS_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("DESKTOP_INTEGRATIONS_PLUGINS_DIR", str(tmp_path / "plugins"))
+    # The developer's own team database and key stay out of the tests.
+    monkeypatch.delenv("DESKTOP_INTEGRATIONS_DATABASE", raising=False)
+    monkeypatch.delenv("DESKTOP_INTEGRATIONS_TEAM_KEY", raising=False)
     monkeypatch.setenv("DESKTOP_INTEGRATIONS_CACHE_DIR", str(tmp_path / "cache"))
     set_integration_manager(None)
     yield

@@ -43,10 +43,16 @@ def _free_port() -> int:
 
 
 class Cluster:
-    """A PostgreSQL server of its own, started by :meth:`start` and removed by :meth:`stop`."""
+    """A PostgreSQL server of its own, started by :meth:`start` and removed by :meth:`stop`.
 
-    def __init__(self, bindir: Path) -> None:
+    Args:
+        bindir: The folder of initdb and pg_ctl.
+        durable: Keep fsync on (benchmarks); tests run without it.
+    """
+
+    def __init__(self, bindir: Path, *, durable: bool = False) -> None:
         self.bindir = bindir
+        self.durable = durable
         self.folder = Path(tempfile.mkdtemp(prefix="di-postgres-"))
         self.data = self.folder / "data"
         self.password = secrets.token_hex(12)
@@ -90,11 +96,10 @@ class Cluster:
 
     def start_server(self) -> None:
         """Start the server of the created cluster; wait until it accepts connections."""
-        options = (
-            f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.folder}"
-            " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-            " -c max_connections=200"
-        )
+        options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.folder}"
+        options += " -c max_connections=200"
+        if not self.durable:  # tests need no crash safety from the server itself
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run(
             "pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.folder / "log"),
             "-w", "-t", "60", "start",

@@ -75,11 +75,6 @@ class PostgresData(SharedReads):
         rows = self.query(f"SELECT {_CONFIG_COLUMNS} FROM configs WHERE id = ?", (config_id,))
         return self._config_from_row(manager, rows[0]) if rows else None
 
-    def config_summaries(self) -> list[tuple[int, str, str, int]]:
-        """Return ``(id, integration_id, name, enabled)`` of every configuration, oldest first."""
-        rows = self.query("SELECT id, integration_id, name, enabled FROM configs ORDER BY id")
-        return [(row[0], row[1], row[2], row[3]) for row in rows]
-
     def _config_from_row(self, manager: IntegrationManager, row: Any) -> IntegrationConfig:
         config = IntegrationConfig(
             manager, row["integration_id"], row["name"], bool(row["enabled"])

@@ -277,6 +277,22 @@ class PostgresStore(PostgresData, PostgresOutbox):
             except psycopg.Error as e:
                 raise self._fail("read the team database", e) from e
 
+    def config_summaries(self) -> list[tuple[int, str, str, int]]:
+        """Return ``(id, integration_id, name, enabled)`` of every configuration, oldest first.
+
+        Plain tuples straight from psycopg, so a list of 100,000 reads fast.
+        """
+        import psycopg
+        from psycopg.rows import tuple_row
+
+        with self._connection("read the team database") as conn:
+            try:
+                cursor = conn.cursor(row_factory=tuple_row)
+                cursor.execute("SELECT id, integration_id, name, enabled FROM configs ORDER BY id")
+                return cursor.fetchall()
+            except psycopg.Error as e:
+                raise self._fail("read the team database", e) from e
+
     def generation(self) -> int:
         """A counter that changes whenever any process changes a configuration."""
         return int(self.query("SELECT value FROM meta WHERE key = 'generation'")[0][0])

@@ -33,14 +33,21 @@ class UrlImportButton(QWidget):
         self._layout = QHBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self.buttons: list[QPushButton] = []
+        self._formats: list[UrlFormat] | None = None
         self.refresh()
 
     def refresh(self) -> None:
         """Show a button per format registered now."""
+        formats = url_formats()
+        if formats == self._formats:
+            return
+        self._formats = formats
         for button in self.buttons:
+            self._layout.removeWidget(button)
+            button.hide()
             button.deleteLater()
         self.buttons = []
-        for url_format in url_formats():
+        for url_format in formats:
             button = QPushButton(f"Add from {url_format.name}…", self)
             button.setAutoDefault(False)
             button.clicked.connect(lambda _=False, f=url_format: self.add_from(f))

@@ -230,3 +230,21 @@ def postgres_bindir() -> str:
     if found is None:
         pytest.skip("PostgreSQL is not installed")
     return str(found)
+
+
+def test_a_newer_schema_is_refused_and_left_untouched(pg_url: str) -> None:
+    from desktop_integrations import SchemaTooNewError
+    from desktop_integrations.storage.pg_schema import PG_SCHEMA_VERSION
+
+    store = open_store(pg_url)
+    with store.transaction("pretend a newer version wrote it") as conn:
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (99,))
+        conn.execute("CREATE TABLE from_the_future (x INTEGER)")
+    before = store.query("SELECT key, value FROM meta ORDER BY key")
+    with pytest.raises(
+        SchemaTooNewError, match=f"schema 99; this version reads up to {PG_SCHEMA_VERSION}"
+    ):
+        open_store(pg_url)
+    assert store.query("SELECT key, value FROM meta ORDER BY key") == before
+    assert store.query("SELECT count(*) FROM from_the_future")[0][0] == 0
+    store.close()

@@ -13,6 +13,7 @@ from desktop_integrations import app
 from desktop_integrations.app import display_problem
 from desktop_integrations.paths import database_path
 from desktop_integrations.ui.main_window import MainWindow
+from tests.postgres import Cluster
 
 
 @pytest.fixture
@@ -112,3 +113,33 @@ def test_no_check_where_qt_chooses_another_platform() -> None:
     assert display_problem({"WAYLAND_DISPLAY": "wayland-0"}, "linux", load) is None
     assert display_problem({}, "darwin", load) is None
     assert display_problem({"DISPLAY": ":0"}, "linux", lambda name: object()) is None
+
+
+def test_the_database_option_opens_a_team_database(
+    qtbot: QtBot, no_event_loop: list[MainWindow], pg_url: str, postgres_cluster: Cluster
+) -> None:
+    from desktop_integrations.cli.main import apply_folders, build_parser
+
+    apply_folders(build_parser().parse_args(["--database", pg_url]))
+    assert app.run(args(), []) == 0
+    [window] = no_event_loop
+    assert window.manager.store.live
+    location = window.manager.store.location
+    assert location.startswith("postgresql://postgres:***@127.0.0.1:")
+    assert postgres_cluster.password not in location
+    assert window.store_status.text() == "● Connected"
+
+
+def test_an_unreachable_team_database_is_one_line_and_exit_status_1(
+    qtbot: QtBot,
+    no_event_loop: list[MainWindow],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    no_blocking_message_boxes: list[tuple[str, str]],
+) -> None:
+    monkeypatch.setenv("DESKTOP_INTEGRATIONS_DATABASE", "postgresql://me:pw@127.0.0.1:1/team")
+    assert app.run(args(), []) == 1
+    err = capsys.readouterr().err
+    assert "Cannot connect to the team database at 127.0.0.1:1/team" in err
+    assert err.count("\n") == 1 and ":pw@" not in err
+    assert no_blocking_message_boxes == [("critical", "Cannot open the configuration database")]

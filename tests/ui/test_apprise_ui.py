@@ -94,12 +94,18 @@ def test_the_picker_lists_native_integrations_first_and_searches_schemes(
 def test_add_from_apprise_url_opens_the_dialog_filled_in(
     qtbot: QtBot, apprise_manager: IntegrationManager, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from PySide6.QtWidgets import QPushButton
+
     from desktop_integrations.ui import MainWindow, url_import_button
 
     window = MainWindow(apprise_manager)
     qtbot.addWidget(window)
     window.picker.reload()
+    window.picker.reload()  # a reload keeps one button per format
     [button] = window.picker.url_import.buttons
+    assert [
+        b for b in window.picker.url_import.findChildren(QPushButton) if b.isVisibleTo(window)
+    ] == [button]
     assert button.text() == "Add from Apprise URL…"
     monkeypatch.setattr(
         url_import_button, "ask_url", lambda parent, fmt: "ntfys://user:pw@ntfy.example/alerts"

@@ -41,6 +41,10 @@ class AppriseExtension(Extension):
         from desktop_integrations.plugins.apprise.schema import load_services
         from desktop_integrations.plugins.apprise.url_format import AppriseUrlFormat
 
+        # Apprise's debug log and that of urllib3 (which it sends with) hold the
+        # services' URLs, tokens included: never let them be written.
+        for name in ("apprise", "urllib3"):
+            logging.getLogger(name).setLevel(logging.WARNING)
         for service in load_services():
             IntegrationHook(self, integration_class(service))
         UrlFormatHook(self, AppriseUrlFormat(self.integration_manager))

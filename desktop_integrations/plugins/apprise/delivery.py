@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from urllib.parse import quote
 
-from desktop_integrations.delivery import DeliveryError, Outcome
+from desktop_integrations.delivery import DeliveryError, Outcome, RetryLaterError, RetryPolicy
+from desktop_integrations.delivery.context import current_sending
 from desktop_integrations.events import Event
 
 #: Apprise's notification types by event level.
 NOTIFY_TYPES = {"info": "info", "success": "success", "warning": "warning", "error": "failure"}
 _MASK = "…"
+# What Apprise logs when a service is down or busy: worth another attempt.
+_PASSING = re.compile(r"connection error|timed? ?out|error=(429|5\d\d)\b", re.IGNORECASE)
 
 
 class _Capture(logging.Handler):
@@ -65,8 +69,43 @@ def _reason(capture: _Capture, secrets: Iterable[str], fallback: str) -> str:
     return redact(text, secrets) if text else fallback
 
 
+def _retryable(reason: str) -> bool:
+    """Whether Apprise's reason says the service is unreachable or busy for now."""
+    return bool(_PASSING.search(reason))
+
+
+def deliver(
+    url: str, event: Event, secrets: Iterable[str], service_name: str, retry: RetryPolicy
+) -> Outcome:
+    """Send through Apprise, trying again as the built-in services do.
+
+    A connection failure or a 429 or 5xx answer is tried again after the
+    policy's wait: on an outbox worker by handing the delivery back to the
+    outbox, elsewhere by waiting here.
+
+    Raises:
+        DeliveryError: Apprise could not send it; says why.
+        RetryLaterError: On an outbox worker: try again after ``wait`` seconds.
+    """
+    state = current_sending()
+    attempt = state.attempts if state is not None else 0
+    while True:
+        attempt += 1
+        try:
+            outcome = notify(url, event, secrets, service_name)
+        except DeliveryError as e:
+            if not _retryable(str(e)) or attempt >= retry.attempts:
+                raise DeliveryError(str(e), attempts=attempt) from None
+            wait = retry.delay(attempt)
+            if state is not None and state.deferrable:
+                raise RetryLaterError(str(e), wait=wait, attempts=attempt) from None
+            retry.sleep(wait)
+        else:
+            return Outcome(outcome.response, attempt)
+
+
 def notify(url: str, event: Event, secrets: Iterable[str], service_name: str) -> Outcome:
-    """Send ``event`` to the Apprise ``url``; raise DeliveryError with Apprise's reason.
+    """Send ``event`` to the Apprise ``url`` once; raise DeliveryError with Apprise's reason.
 
     Apprise is asked to send on this thread, so that what it logs while doing
     so is this delivery's, whatever the other workers do.

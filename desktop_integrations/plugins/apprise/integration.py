@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any, ClassVar
+from urllib.parse import quote
 
 from pydantic import SecretStr
 
 from desktop_integrations.delivery import DeliveryError, DeliveryPool, Outcome, ServiceIntegration
+from desktop_integrations.delivery.context import DELIVERY_ID_HEADER, delivery_id
 from desktop_integrations.events import Event
 from desktop_integrations.icon_tile import LetterTile, letter_tile
 from desktop_integrations.lazy_form import LazyConfigForm
@@ -57,7 +59,10 @@ class AppriseIntegration(ServiceIntegration):
             target = self.apprise_url(settings)
         except url.AppriseUrlError as e:
             raise DeliveryError(delivery.redact(str(e), secrets), attempts=0) from None
-        return delivery.notify(target, event, secrets, self.service.name)
+        if self.service.takes_headers:  # lets a receiver drop a repeated delivery
+            glue = "&" if "?" in target else "?"
+            target += f"{glue}+{DELIVERY_ID_HEADER}={quote(delivery_id(), safe='')}"
+        return delivery.deliver(target, event, secrets, self.service.name, pool.http.retry)
 
 
 def _build_form(service: Service) -> Any:

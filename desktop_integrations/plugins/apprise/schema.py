@@ -78,6 +78,7 @@ class Service:
         templates: The URL templates, such as ``{schema}://{host}/{token}``.
         tokens: The template placeholders by key.
         args: The query arguments by key.
+        takes_headers: Whether the URL's query may add HTTP headers (``+Name=value``).
     """
 
     name: str
@@ -88,6 +89,7 @@ class Service:
     templates: tuple[str, ...]
     tokens: Mapping[str, Token] = field(default_factory=dict)
     args: Mapping[str, Token] = field(default_factory=dict)
+    takes_headers: bool = False
 
     @property
     def protocol(self) -> str:
@@ -184,6 +186,10 @@ def read_service(raw: Mapping[str, Any]) -> Service | None:
         templates=tuple(details.get("templates") or ()),
         tokens={k: read_token(k, t) for k, t in (details.get("tokens") or {}).items()},
         args={k: read_token(k, t) for k, t in (details.get("args") or {}).items()},
+        takes_headers=any(
+            kwarg.get("map_to") == "headers" and kwarg.get("prefix") == "+"
+            for kwarg in (details.get("kwargs") or {}).values()
+        ),
     )
 
 

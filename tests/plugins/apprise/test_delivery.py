@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from typing import Any
@@ -137,10 +138,12 @@ def test_mailto_sends_mail_through_smtp(apprise_manager: IntegrationManager) -> 
 def test_a_refused_delivery_fails_with_apprises_reason_and_no_secret(
     apprise_manager: IntegrationManager, server: RecordingServer
 ) -> None:
-    server.reply(500, b"no")
+    for _ in range(3):
+        server.reply(500, b"no")
     _save(apprise_manager, "apprise.json", **_local(server, user="bob", password="hunter2-secret"))
     [delivery] = emit(EVENT).wait(10)
     assert not delivery.ok
+    assert delivery.attempts == 3 == len(server.requests)
     assert "error=500" in delivery.error and "JSON" in delivery.error
     assert "Traceback" not in delivery.error
     [logged] = recent_deliveries(apprise_manager.store)
@@ -173,3 +176,50 @@ def test_send_test_event_goes_through_apprise(
     delivery = integration.send_test_event(config).result(10)  # type: ignore[attr-defined]
     assert delivery.ok, delivery.error
     assert server.requests[0].json()["title"] == "Test event from desktop-integrations"
+
+
+def test_a_busy_service_is_tried_again_with_the_same_delivery_id(
+    apprise_manager: IntegrationManager, server: RecordingServer
+) -> None:
+    server.reply(503, b"busy")
+    _save(apprise_manager, "apprise.json", **_local(server))
+    [delivery] = emit(EVENT).wait(10)
+    assert delivery.ok, delivery.error
+    assert delivery.attempts == 2
+    first, second = server.requests
+    assert first.headers["X-Delivery-Id"] == second.headers["X-Delivery-Id"]
+    assert len(first.headers["X-Delivery-Id"]) >= 16
+
+
+def test_a_refusal_is_not_tried_again(
+    apprise_manager: IntegrationManager, server: RecordingServer
+) -> None:
+    server.reply(400, b"bad request")
+    _save(apprise_manager, "apprise.json", **_local(server))
+    [delivery] = emit(EVENT).wait(10)
+    assert not delivery.ok and delivery.attempts == 1
+    assert len(server.requests) == 1
+
+
+def test_no_token_reaches_the_log_even_when_debugging(
+    apprise_manager: IntegrationManager, server: RecordingServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    for _ in range(3):
+        server.reply(500, b"echo tok-LOGGED-secret")
+    _save(apprise_manager, "apprise.mmost", **_local(server, token="tok-LOGGED-secret"))
+    with caplog.at_level(logging.DEBUG):
+        [delivery] = emit(EVENT).wait(10)
+    assert not delivery.ok
+    assert caplog.records  # the failure is logged...
+    assert "tok-LOGGED-secret" not in caplog.text  # ...without the token
+    assert "tok-LOGGED-secret" not in delivery.error
+
+
+def test_a_private_token_is_left_out_of_exports(apprise_manager: IntegrationManager) -> None:
+    from desktop_integrations.cli.transfer import dump_document, export_configs
+
+    _save(apprise_manager, "apprise.mmost", host="chat.example", token="tok-EXPORT-secret")
+    plain = dump_document(export_configs(apprise_manager))
+    assert "tok-EXPORT-secret" not in plain and "chat.example" in plain
+    full = dump_document(export_configs(apprise_manager, include_secrets=True))
+    assert "tok-EXPORT-secret" in full
