@@ -29,6 +29,7 @@ from desktop_integrations.messages import FieldError
 from desktop_integrations.ui.banner import Banner
 from desktop_integrations.ui.deliveries_view import install_delivery_ui
 from desktop_integrations.ui.dialog_actions import DialogAction, dialog_actions, dialog_sections
+from desktop_integrations.ui.dialog_buttons import ask_unsaved, button_box
 from desktop_integrations.ui.fieldset_group import FieldRow, FieldsetGroup
 from desktop_integrations.ui.icons import app_icon, integration_icon
 from desktop_integrations.ui.settings import ui_settings
@@ -119,6 +120,9 @@ class ConfigDialog(QDialog):
         self._scroll = QScrollArea(self)
         self._scroll.setWidgetResizable(True)
         self._scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        # No Tab stop of its own: the focus goes from field to field, never to
+        # the scroll area, where it would show nowhere.
+        self._scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._scroll.setWidget(content)
 
     def _add_field(self, group: FieldsetGroup, field: UIField) -> None:
@@ -129,10 +133,7 @@ class ConfigDialog(QDialog):
         self._rows[field.name] = group.add_field(field, widget)
 
     def _build_buttons(self) -> None:
-        buttons = QDialogButtonBox.StandardButton
-        self.button_box = QDialogButtonBox(
-            buttons.Ok | buttons.Cancel | buttons.Apply | buttons.RestoreDefaults, self
-        )
+        self.button_box = button_box(self)
         self.button_box.accepted.connect(self.accept)
         self.button_box.rejected.connect(self.reject)
         self.button_box.clicked.connect(self._on_clicked)
@@ -147,7 +148,8 @@ class ConfigDialog(QDialog):
         if action.icon:
             button.setIcon(app_icon(action.icon))
         button.clicked.connect(lambda: self._run_action(action))
-        self.button_box.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
+        # With Restore Defaults, on the left: away from OK and Cancel.
+        self.button_box.addButton(button, QDialogButtonBox.ButtonRole.ResetRole)
         return button
 
     def add_section(self, widget: QWidget) -> None:
@@ -223,6 +225,11 @@ class ConfigDialog(QDialog):
             self.show_errors({})
         # The values shown are the baseline: only an unsaved copy can be applied.
         self._apply_button().setEnabled(self._is_unsaved_copy())
+        self.button_box.button(QDialogButtonBox.StandardButton.Reset).setEnabled(False)
+
+    def reset(self) -> None:
+        """Show the saved values again (a new configuration: the starting values)."""
+        self._load(self.integration.build_config_form(self._config))
 
     def restore_defaults(self) -> None:
         """Put every setting back to its default; the name and enabled flag stay."""
@@ -369,7 +376,9 @@ class ConfigDialog(QDialog):
         return self.button_box.button(QDialogButtonBox.StandardButton.Apply)
 
     def _update_buttons(self) -> None:
-        self._apply_button().setEnabled(self.has_changes() or self._is_unsaved_copy())
+        changed = self.has_changes()
+        self._apply_button().setEnabled(changed or self._is_unsaved_copy())
+        self.button_box.button(QDialogButtonBox.StandardButton.Reset).setEnabled(changed)
 
     def _is_unsaved_copy(self) -> bool:
         return self._config is not None and self._config.id is None
@@ -380,6 +389,8 @@ class ConfigDialog(QDialog):
             self.apply()
         elif role == QDialogButtonBox.StandardButton.RestoreDefaults:
             self.restore_defaults()
+        elif role == QDialogButtonBox.StandardButton.Reset:
+            self.reset()
 
     def accept(self) -> None:
         """Save, and close only if saving succeeded; with nothing changed, just close."""
@@ -389,16 +400,13 @@ class ConfigDialog(QDialog):
             super().accept()
 
     def reject(self) -> None:
-        """Close without saving, asking first if there are unsaved changes."""
+        """Close without saving; with unsaved changes, ask: Save, Discard or Cancel."""
         if self.has_changes():
-            answer = QMessageBox.question(
-                self,
-                "Discard changes?",
-                "You have unsaved changes. Discard them?",
-                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Cancel,
-            )
-            if answer != QMessageBox.StandardButton.Discard:
+            choice = ask_unsaved(self)
+            if choice == "save":
+                self.accept()
+                return
+            if choice != "discard":
                 return
         self._save_geometry()
         super().reject()

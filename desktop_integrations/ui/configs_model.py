@@ -111,6 +111,9 @@ class ConfigsModel(QAbstractTableModel):
         self._filter = ""
         self._keys: dict[str, IntegrationKey] = {}
         self._icons: dict[str, QIcon] = {}
+        self._seen_names: dict[str, str] = {
+            integration.id: integration.name for integration in manager.get_integrations()
+        }
         self._problems: dict[int, list[str]] = {}
         # Saves and deletes arrive from any thread; they wait here (ID -> new
         # row, None: deleted) until the model's thread applies them in one go.
@@ -174,9 +177,17 @@ class ConfigsModel(QAbstractTableModel):
     def _integration_name(self, integration_id: str) -> str:
         integration = self._listed(integration_id)
         if integration is not None:
+            self._seen_names[integration_id] = integration.name
             return integration.name
-        # An unavailable integration is known only by its ID; Status says it is missing.
-        return LOADING if self.loading else integration_id
+        if self.loading:
+            return LOADING
+        # Removed or broken since it was seen: still known by its name; Status
+        # says that it is unavailable. Never seen: known only by its ID.
+        return self._seen_names.get(integration_id, integration_id)
+
+    def integration_label(self, integration_id: str) -> str:
+        """Return how the list names an integration: its name when known, else its ID."""
+        return self._integration_name(integration_id)
 
     def _key_name(self, integration_id: str) -> str:
         """The name an integration's rows sort by (any thread)."""
@@ -540,8 +551,8 @@ class ConfigsModel(QAbstractTableModel):
             if self.loading:
                 return f"{row[ROW_NAME]}: its integration is loading."
             return (
-                f"The integration {row[ROW_INTEGRATION]!r} is not installed. "
-                "This configuration is kept and comes back with its plugin."
+                f"The integration {integration_name} ({row[ROW_INTEGRATION]}) is not "
+                "installed. This configuration is kept and comes back with its plugin."
             )
         problems = self.problems(number)
         if problems:

@@ -196,7 +196,7 @@ def test_cancel_with_unsaved_changes_asks_first(
     dialog.show()
     fill(dialog, name="Something typed")
     click(dialog, QDialogButtonBox.StandardButton.Cancel)
-    assert asked == ["Discard changes?"]
+    assert asked == ["Save changes?"]
     assert dialog.isVisible() is not closed
 
 
