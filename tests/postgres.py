@@ -63,10 +63,10 @@ class Cluster:
             os.chown(self.folder, user.pw_uid, user.pw_gid)
             self._as = {"user": user.pw_uid, "group": user.pw_gid, "extra_groups": []}
 
-    def _run(self, *args: str) -> None:
+    def _run(self, *args: str, check: bool = True) -> None:
         subprocess.run(
             [str(self.bindir / args[0]), *args[1:]],
-            check=True,
+            check=check,
             capture_output=True,
             timeout=120,
             cwd=self.folder,
@@ -115,8 +115,8 @@ class Cluster:
         return f"postgresql://postgres:{secret}@127.0.0.1:{self.port}/{database}"
 
     def stop(self) -> None:
-        """Stop the server at once and remove its folder."""
+        """Stop the server at once (if it runs) and remove its folder."""
         try:
-            self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+            self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop", check=False)
         finally:
             shutil.rmtree(self.folder, ignore_errors=True)

@@ -55,6 +55,8 @@ class StoreStatus(QLabel):
         self._connectionChanged.emit(connected, message)
 
     def _show(self, connected: bool, message: str) -> None:
-        self.setText("● Connected" if connected else "● Not connected: edits are refused")
+        # The style first: the bold text's width is what the status bar must make room for.
         self.setStyleSheet("" if connected else "color: #b3261e; font-weight: bold;")
+        self.setText("● Connected" if connected else "● Not connected: edits are refused")
         self.setToolTip(message)
+        self.updateGeometry()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import quote
 
@@ -12,6 +13,7 @@ from desktop_integrations.delivery import DeliveryError, DeliveryPool, Outcome, 
 from desktop_integrations.delivery.context import DELIVERY_ID_HEADER, delivery_id
 from desktop_integrations.events import Event
 from desktop_integrations.icon_tile import LetterTile, letter_tile
+from desktop_integrations.integration import static
 from desktop_integrations.lazy_form import LazyConfigForm
 from desktop_integrations.plugins.apprise import delivery, url
 from desktop_integrations.plugins.apprise.schema import Service
@@ -32,8 +34,15 @@ class AppriseIntegration(ServiceIntegration):
     service: ClassVar[Service]
 
     @property
+    def icon_static_urls(self) -> Mapping[str, str]:
+        """The icons the app ships for this service (``apprise-<scheme>.png``), if any."""
+        name = f"apprise-{self.service.protocol}"
+        paths = {"1x": static(f"{name}.png"), "2x": static(f"{name}@2x.png")}
+        return paths if Path(paths["1x"]).is_file() else {}
+
+    @property
     def icon_tile(self) -> LetterTile:
-        """The service's letter on a colour derived from the integration's ID."""
+        """The service's letter on a colour derived from its ID, when no icon is shipped."""
         return letter_tile(self.id, self.name)
 
     def apprise_url(self, values: Mapping[str, Any]) -> str:

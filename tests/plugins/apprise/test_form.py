@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import typing
+from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
@@ -139,3 +140,20 @@ def test_options_hold_apprises_arguments(
     fieldsets = get_fieldsets(apprise_manager.get_integration(integration_id).config_form_cls)
     options = next(f for f in fieldsets if f.title == "Options")
     assert {"format", "overflow", "verify"} <= set(options.fields)
+
+
+def test_a_service_gets_a_tile_unless_the_app_ships_its_icon(
+    apprise_manager: IntegrationManager, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from desktop_integrations.plugins.apprise import integration as module
+
+    ntfy = apprise_manager.get_integration("apprise.ntfy")
+    assert ntfy.icon_static_urls == {}
+    assert ntfy.icon_tile.letter == "N"
+    assert ntfy.icon_tile != apprise_manager.get_integration("apprise.notica").icon_tile
+    (tmp_path / "apprise-ntfy.png").write_bytes(b"png")
+    monkeypatch.setattr(module, "static", lambda relpath: str(tmp_path / relpath))
+    assert ntfy.icon_static_urls == {
+        "1x": str(tmp_path / "apprise-ntfy.png"),
+        "2x": str(tmp_path / "apprise-ntfy@2x.png"),
+    }
