@@ -34,6 +34,7 @@ BENCHMARKS = (
     "scale",
     "dialogs",
     "plugins",
+    "delivery",
     "store",
     "stalls",
 )
@@ -45,6 +46,7 @@ ROUNDS = {
     "scale": 7,
     "dialogs": 7,
     "plugins": 7,
+    "delivery": 5,
     "store": 3,
     "stalls": 3,
 }
