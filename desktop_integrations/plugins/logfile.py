@@ -72,12 +72,8 @@ def path_problem(value: str) -> str | None:
     try:
         with path.open("rb") as stream:
             first = stream.readline(65536)
-    except FileNotFoundError:
-        return None
-    except IsADirectoryError:
-        return f"{shown} is a folder; give the path of a file in it."
     except OSError:
-        return None  # unreadable now: writing says why
+        return None  # missing (it is created), a folder or unreadable: writing says why
     if not first.strip():
         return None
     try:
