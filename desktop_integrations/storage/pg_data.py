@@ -7,39 +7,40 @@ configuration one wins and the other gets :class:`ConfigConflictError`.
 
 from __future__ import annotations
 
-import json
 import uuid
 from abc import abstractmethod
 from collections.abc import Mapping
 from contextlib import AbstractContextManager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from desktop_integrations.config import IntegrationConfig
-from desktop_integrations.errors import ConfigConflictError, StoreError
 from desktop_integrations.storage.base import SharedReads
 from desktop_integrations.storage.pg_connect import Connection
-from desktop_integrations.storage.settings_codec import SettingsCodec, is_secret
+from desktop_integrations.storage.rows import (
+    CONFIG_COLUMNS,
+    GENERATION,
+    config_from_row,
+    conflict_error,
+    extra_data_json,
+    now_after,
+    record_save,
+)
+from desktop_integrations.storage.settings_codec import SettingsCodec
 
 if TYPE_CHECKING:
     from desktop_integrations.manager import IntegrationManager
 
-_CONFIG_COLUMNS = (
-    "id, integration_id, name, enabled, settings, extra_data, settings_version, revision,"
-    " time_added, last_updated, uid"
-)
-_GENERATION = "SELECT value FROM meta WHERE key = 'generation'"
 _FIX_SEQUENCE = (
     "SELECT setval(pg_get_serial_sequence('configs', 'id'),"
     " GREATEST((SELECT max(id) FROM configs), 1))"
 )
 
 
-def _now_after(previous: datetime | None) -> datetime:
-    now = datetime.now(UTC)
-    if previous is not None and now <= previous:
-        now = previous + timedelta(microseconds=1)
-    return now
+def _read_time(config: IntegrationConfig, row: Any, column: str) -> datetime:
+    """Return a ``timestamptz`` column in UTC (PostgreSQL always has a valid one)."""
+    value: datetime = row[column]
+    return value.astimezone(UTC)
 
 
 class PostgresData(SharedReads):
@@ -62,36 +63,21 @@ class PostgresData(SharedReads):
     ) -> list[IntegrationConfig]:
         """Load configurations, of one integration or of all, oldest first."""
         if integration_id is None:
-            rows = self.query(f"SELECT {_CONFIG_COLUMNS} FROM configs ORDER BY id")
+            rows = self.query(f"SELECT {CONFIG_COLUMNS} FROM configs ORDER BY id")
         else:
             rows = self.query(
-                f"SELECT {_CONFIG_COLUMNS} FROM configs WHERE integration_id = ? ORDER BY id",
+                f"SELECT {CONFIG_COLUMNS} FROM configs WHERE integration_id = ? ORDER BY id",
                 (integration_id,),
             )
         return [self._config_from_row(manager, row) for row in rows]
 
     def load_config(self, manager: IntegrationManager, config_id: int) -> IntegrationConfig | None:
         """Load one configuration by its database ID; None if there is none."""
-        rows = self.query(f"SELECT {_CONFIG_COLUMNS} FROM configs WHERE id = ?", (config_id,))
+        rows = self.query(f"SELECT {CONFIG_COLUMNS} FROM configs WHERE id = ?", (config_id,))
         return self._config_from_row(manager, rows[0]) if rows else None
 
     def _config_from_row(self, manager: IntegrationManager, row: Any) -> IntegrationConfig:
-        config = IntegrationConfig(
-            manager, row["integration_id"], row["name"], bool(row["enabled"])
-        )
-        config.id = row["id"]
-        config.uid = row["uid"]
-        config.revision = row["revision"]
-        config.settings_version = row["settings_version"]
-        config.time_added = row["time_added"].astimezone(UTC)
-        config.last_updated = row["last_updated"].astimezone(UTC)
-        config.set_stored_settings(row["settings"], self.codec.decode)
-        try:
-            config.extra_data = json.loads(row["extra_data"])
-        except ValueError:
-            config.extra_data = {}
-            config.problems.append("The stored extra data could not be read.")
-        return config
+        return config_from_row(manager, row, self.codec.decode, _read_time)
 
     def enabled_integration_ids(self) -> set[str]:
         """Return the IDs of integrations with at least one enabled configuration."""
@@ -116,13 +102,8 @@ class PostgresData(SharedReads):
             StoreError: The database could not be written.
         """
         settings = self.codec.encode(config.settings, secret_keys, config.sealed)
-        try:
-            extra_data = json.dumps(config.extra_data, allow_nan=False)
-        except (TypeError, ValueError) as e:
-            raise StoreError(
-                f"The extra data of {config.name!r} is not JSON-compatible: {e}"
-            ) from e
-        now = _now_after(config.last_updated)
+        extra_data = extra_data_json(config)
+        now = now_after(config.last_updated)
         values = (config.name, int(config.enabled), settings, extra_data, config.settings_version)
         time_added = config.time_added or now
         with self.transaction(f"save the configuration {config.name!r}") as conn:
@@ -135,7 +116,7 @@ class PostgresData(SharedReads):
                     (*values, now, config.id, config.revision, force),
                 ).fetchone()
                 if row is None and not force:
-                    raise self._conflict(conn, config)
+                    raise conflict_error(conn, config)
             if row is None:
                 row = conn.execute(
                     "INSERT INTO configs (id, integration_id, name, enabled, settings, extra_data,"
@@ -154,21 +135,9 @@ class PostgresData(SharedReads):
                 config.uid = row["uid"]
                 if config.id is not None:
                     conn.execute(_FIX_SEQUENCE)
-            generation = conn.execute(_GENERATION).fetchone()[0]
-        config.id, config.revision = row["id"], row["revision"]
-        config.time_added, config.last_updated = time_added, now
-        config.secret_keys = set(secret_keys) | {
-            key for key, value in config.settings.items() if is_secret(value)
-        }
+            generation = conn.execute(GENERATION).fetchone()[0]
+        record_save(config, row, secret_keys, time_added, now)
         return int(generation)
-
-    def _conflict(self, conn: Connection, config: IntegrationConfig) -> ConfigConflictError:
-        exists = conn.execute("SELECT 1 FROM configs WHERE id = ?", (config.id,)).fetchone()
-        change = "changed" if exists else "deleted"
-        return ConfigConflictError(
-            f"The configuration {config.name!r} was {change} by another window or process "
-            f"since it was loaded. Reload it, or save again to overwrite."
-        )
 
     def delete_config(self, config: IntegrationConfig, *, force: bool = False) -> int:
         """Delete a configuration; return the configuration generation after it.
@@ -185,11 +154,8 @@ class PostgresData(SharedReads):
             if deleted is None and not force:
                 exists = conn.execute("SELECT 1 FROM configs WHERE id = ?", (config.id,))
                 if exists.fetchone() is not None:
-                    raise ConfigConflictError(
-                        f"The configuration {config.name!r} was changed by another window "
-                        f"or process since it was loaded. Reload it, or delete it anyway."
-                    )
-            generation = conn.execute(_GENERATION).fetchone()[0]
+                    raise conflict_error(conn, config, "delete it anyway")
+            generation = conn.execute(GENERATION).fetchone()[0]
         return int(generation)
 
     # Extensions ------------------------------------------------------------------

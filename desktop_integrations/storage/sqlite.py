@@ -2,87 +2,40 @@
 
 from __future__ import annotations
 
-import contextlib
-import json
-import logging
-import os
 import sqlite3
 import threading
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from desktop_integrations import paths
 from desktop_integrations.config import IntegrationConfig
-from desktop_integrations.errors import (
-    ConfigConflictError,
-    SchemaTooNewError,
-    StoreError,
-)
+from desktop_integrations.errors import StoreError
 from desktop_integrations.storage.base import PolledChanges, SharedReads
-from desktop_integrations.storage.health import WalCheck, check_path, missing_tables
 from desktop_integrations.storage.outbox import OutboxTables
-from desktop_integrations.storage.schema import MIGRATIONS, SCHEMA_VERSION
+from desktop_integrations.storage.rows import (
+    CONFIG_COLUMNS,
+    GENERATION,
+    config_from_row,
+    conflict_error,
+    extra_data_json,
+    now_after,
+    record_save,
+)
 from desktop_integrations.storage.secrets import FernetBox, SecretBox
-from desktop_integrations.storage.settings_codec import SettingsCodec, is_secret
+from desktop_integrations.storage.settings_codec import SettingsCodec
+from desktop_integrations.storage.sqlite_open import SqliteOpening, describe_error
+
+__all__ = ["ConfigStore", "describe_error"]
 
 if TYPE_CHECKING:
     from desktop_integrations.manager import IntegrationManager
 
-logger = logging.getLogger(__name__)
 
-_CORRUPTION_CODES = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
-#: Primary result codes after which the database is opened read-only, if it can be.
-_READ_ONLY_CODES = {sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM}
-_REASONS = {
-    sqlite3.SQLITE_READONLY: "the database is read-only",
-    sqlite3.SQLITE_FULL: "the disk or the database is full",
-    sqlite3.SQLITE_BUSY: "the database is locked by another program",
-    sqlite3.SQLITE_CANTOPEN: "the database file cannot be opened",
-    sqlite3.SQLITE_IOERR: "the disk could not be read or written",
-    sqlite3.SQLITE_PERM: "permission was denied",
-}
-_CONFIG_COLUMNS = (
-    "id, integration_id, name, enabled, settings, extra_data, settings_version, revision,"
-    " time_added, last_updated, uid"
-)
-
-
-def _make_private(path: Path) -> None:
-    """Create the database file readable only by the user; restrict it, -wal and -shm.
-
-    SQLite gives the -wal and -shm files the database file's mode.
-    """
-    try:
-        if not path.exists():
-            with contextlib.suppress(FileExistsError):
-                os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-        for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-            if file.exists() and file.stat().st_mode & 0o077:
-                file.chmod(0o600)
-    except OSError as e:
-        # A read-only or foreign file still opens; saving reports the problem.
-        logger.warning("Cannot restrict the database's permissions: %s", e.strerror or e)
-
-
-def describe_error(error: sqlite3.Error) -> str:
-    """Return a plain-language reason for an SQLite error."""
-    code = getattr(error, "sqlite_errorcode", None)
-    primary = code & 0xFF if isinstance(code, int) else None
-    return _REASONS.get(primary, str(error)) if primary is not None else str(error)
-
-
-def _now_after(previous: datetime | None) -> datetime:
-    now = datetime.now(UTC)
-    if previous is not None and now <= previous:
-        now = previous + timedelta(microseconds=1)
-    return now
-
-
-class ConfigStore(OutboxTables, SharedReads, PolledChanges):
+class ConfigStore(SqliteOpening, OutboxTables, SharedReads, PolledChanges):
     """The SQLite database holding configurations and application state.
 
     It keeps the :class:`~desktop_integrations.storage.base.Store` interface.
@@ -120,142 +73,6 @@ class ConfigStore(OutboxTables, SharedReads, PolledChanges):
         self.warnings: list[str] = []
         self._lock = threading.RLock()
         self._conn = self._open()
-
-    # Opening and migrating ------------------------------------------------
-
-    def _connect(self, query: str = "") -> sqlite3.Connection:
-        if not query:
-            _make_private(self.path)
-        target: str | Path = f"{self.path.absolute().as_uri()}?{query}" if query else self.path
-        conn = sqlite3.connect(
-            target, isolation_level=None, check_same_thread=False, timeout=10, uri=bool(query)
-        )
-        conn.row_factory = sqlite3.Row
-        return conn
-
-    def _open(self) -> sqlite3.Connection:
-        check_path(self.path)
-        try:
-            # The settings are the user's alone, as their secrets' key file is.
-            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        except OSError as e:
-            raise StoreError(f"Cannot create the data folder {self.path.parent}: {e}") from e
-        wal = WalCheck(self.path)
-        conn = self._connect()
-        try:
-            warning = wal.finish(conn)
-            if warning is not None:
-                logger.error("%s: %s", self.path, warning)
-                self.warnings.append(warning)
-            version = self._check(conn)
-        except sqlite3.DatabaseError as e:
-            conn.close()
-            code = getattr(e, "sqlite_errorcode", None)
-            if isinstance(code, int) and code & 0xFF in _READ_ONLY_CODES and self.path.is_file():
-                conn, version = self._open_read_only(e)
-            elif code not in _CORRUPTION_CODES:
-                raise StoreError(f"Cannot open {self.path}: {describe_error(e)}") from e
-            else:
-                self.recovered_from = self._move_aside(str(e))
-                conn = self._connect()
-                version = self._check(conn)
-        finally:
-            wal.discard()
-        if version > SCHEMA_VERSION:
-            conn.close()
-            raise SchemaTooNewError(
-                f"{self.path} was written by a newer version of desktop-integrations "
-                f"(schema {version}; this version reads up to {SCHEMA_VERSION}). "
-                f"It was left untouched: update the application to open it."
-            )
-        if self.read_only and version < SCHEMA_VERSION:
-            conn.close()
-            raise StoreError(
-                f"{self.path} must be upgraded for this version, but its folder cannot be "
-                f"written; make {self.path.parent} writable and start again."
-            )
-        missing = missing_tables(conn, version)
-        if missing:
-            conn.close()
-            raise StoreError(
-                f"{self.path} lacks the table{'s' if len(missing) > 1 else ''} "
-                f"{', '.join(missing)} although its schema version says otherwise; it was "
-                f"left untouched: restore it from a backup, or move it aside to start anew."
-            )
-        if not self.read_only:
-            self._configure(conn)
-            self._migrate(conn, version)
-        return conn
-
-    def _open_read_only(self, error: sqlite3.Error) -> tuple[sqlite3.Connection, int]:
-        """Open the database read-only, after it could not be opened for writing.
-
-        Without its ``-shm`` file, a WAL database in a folder that cannot be
-        written opens only as immutable: nothing else can change it either.
-        """
-        for query in ("mode=ro", "mode=ro&immutable=1"):
-            conn = self._connect(query)
-            try:
-                version = self._check(conn)
-            except sqlite3.Error:
-                conn.close()
-                continue
-            self.read_only = True
-            self.warnings.append(
-                f"The data folder {self.path.parent} cannot be written: the configurations "
-                f"are shown read-only, and changes cannot be saved until it is writable."
-            )
-            logger.warning("%s", self.warnings[-1])
-            return conn, version
-        raise StoreError(f"Cannot open {self.path}: {describe_error(error)}") from error
-
-    def _check(self, conn: sqlite3.Connection) -> int:
-        """Return the schema version; raise DatabaseError if the file is damaged."""
-        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-        result = conn.execute("PRAGMA quick_check").fetchone()[0]
-        if result != "ok":
-            error = sqlite3.DatabaseError(f"integrity check failed: {result}")
-            error.sqlite_errorcode = sqlite3.SQLITE_CORRUPT
-            raise error
-        return version
-
-    def _configure(self, conn: sqlite3.Connection) -> None:
-        try:
-            conn.execute("PRAGMA journal_mode = WAL")
-        except sqlite3.OperationalError as e:
-            # A read-only database still opens; saves then fail with a reason.
-            logger.warning("Cannot switch %s to WAL mode: %s", self.path, describe_error(e))
-        conn.execute("PRAGMA synchronous = FULL")
-        conn.execute("PRAGMA foreign_keys = ON")
-
-    def _move_aside(self, reason: str) -> Path:
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
-        counter = 1
-        while target.exists():
-            counter += 1
-            target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{counter}")
-        self.path.rename(target)
-        for suffix in ("-wal", "-shm"):
-            sibling = self.path.with_name(self.path.name + suffix)
-            if sibling.exists():
-                sibling.rename(target.with_name(target.name + suffix))
-        logger.error("%s was unreadable (%s); moved it to %s", self.path, reason, target)
-        return target
-
-    def _migrate(self, conn: sqlite3.Connection, version: int) -> None:
-        for number in range(version + 1, SCHEMA_VERSION + 1):
-            script = MIGRATIONS[number - 1]
-            try:
-                conn.executescript(
-                    f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;"
-                )
-            except sqlite3.Error as e:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                raise StoreError(
-                    f"Cannot upgrade {self.path} to schema {number}: {describe_error(e)}"
-                ) from e
 
     # Transactions ----------------------------------------------------------
 
@@ -326,17 +143,17 @@ class ConfigStore(OutboxTables, SharedReads, PolledChanges):
     ) -> list[IntegrationConfig]:
         """Load configurations, of one integration or of all, oldest first."""
         if integration_id is None:
-            rows = self.query(f"SELECT {_CONFIG_COLUMNS} FROM configs ORDER BY id")
+            rows = self.query(f"SELECT {CONFIG_COLUMNS} FROM configs ORDER BY id")
         else:
             rows = self.query(
-                f"SELECT {_CONFIG_COLUMNS} FROM configs WHERE integration_id = ? ORDER BY id",
+                f"SELECT {CONFIG_COLUMNS} FROM configs WHERE integration_id = ? ORDER BY id",
                 (integration_id,),
             )
         return [self._config_from_row(manager, row) for row in rows]
 
     def load_config(self, manager: IntegrationManager, config_id: int) -> IntegrationConfig | None:
         """Load one configuration by its database ID; None if there is none."""
-        rows = self.query(f"SELECT {_CONFIG_COLUMNS} FROM configs WHERE id = ?", (config_id,))
+        rows = self.query(f"SELECT {CONFIG_COLUMNS} FROM configs WHERE id = ?", (config_id,))
         return self._config_from_row(manager, rows[0]) if rows else None
 
     def config_summaries(self) -> list[tuple[int, str, str, int]]:
@@ -355,22 +172,7 @@ class ConfigStore(OutboxTables, SharedReads, PolledChanges):
                 raise StoreError(f"Could not read {self.path}: {describe_error(e)}") from e
 
     def _config_from_row(self, manager: IntegrationManager, row: sqlite3.Row) -> IntegrationConfig:
-        config = IntegrationConfig(
-            manager, row["integration_id"], row["name"], bool(row["enabled"])
-        )
-        config.id = row["id"]
-        config.uid = row["uid"]
-        config.revision = row["revision"]
-        config.settings_version = row["settings_version"]
-        config.set_stored_settings(row["settings"], self.codec.decode)
-        config.time_added = self._time(config, row, "time_added")
-        config.last_updated = self._time(config, row, "last_updated")
-        try:
-            config.extra_data = json.loads(row["extra_data"])
-        except ValueError:
-            config.extra_data = {}
-            config.problems.append("The stored extra data could not be read.")
-        return config
+        return config_from_row(manager, row, self.codec.decode, self._time)
 
     @staticmethod
     def _time(config: IntegrationConfig, row: sqlite3.Row, column: str) -> datetime | None:
@@ -404,13 +206,8 @@ class ConfigStore(OutboxTables, SharedReads, PolledChanges):
             StoreError: The database could not be written.
         """
         settings = self.codec.encode(config.settings, secret_keys, config.sealed)
-        try:
-            extra_data = json.dumps(config.extra_data, allow_nan=False)
-        except (TypeError, ValueError) as e:
-            raise StoreError(
-                f"The extra data of {config.name!r} is not JSON-compatible: {e}"
-            ) from e
-        now = _now_after(config.last_updated)
+        extra_data = extra_data_json(config)
+        now = now_after(config.last_updated)
         stamp = now.isoformat()
         values = (config.name, int(config.enabled), settings, extra_data, config.settings_version)
         time_added = config.time_added or now
@@ -424,7 +221,7 @@ class ConfigStore(OutboxTables, SharedReads, PolledChanges):
                     (*values, stamp, config.id, config.revision, force),
                 ).fetchone()
                 if row is None and not force:
-                    raise self._conflict(conn, config)
+                    raise conflict_error(conn, config)
             if row is None:
                 row = conn.execute(
                     "INSERT INTO configs (id, integration_id, name, enabled, settings, extra_data,"
@@ -441,28 +238,9 @@ class ConfigStore(OutboxTables, SharedReads, PolledChanges):
                     ),
                 ).fetchone()
                 config.uid = row["uid"]
-            generation = conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[
-                0
-            ]
-        config.id, config.revision = row["id"], row["revision"]
-        config.time_added, config.last_updated = time_added, now
-        config.secret_keys = set(secret_keys) | {
-            key for key, value in config.settings.items() if is_secret(value)
-        }
+            generation = conn.execute(GENERATION).fetchone()[0]
+        record_save(config, row, secret_keys, time_added, now)
         return int(generation)
-
-    def _conflict(
-        self,
-        conn: sqlite3.Connection,
-        config: IntegrationConfig,
-        retry: str = "save again to overwrite",
-    ) -> ConfigConflictError:
-        exists = conn.execute("SELECT 1 FROM configs WHERE id = ?", (config.id,)).fetchone()
-        change = "changed" if exists else "deleted"
-        return ConfigConflictError(
-            f"The configuration {config.name!r} was {change} by another window or process "
-            f"since it was loaded. Reload it, or {retry}."
-        )
 
     def delete_config(self, config: IntegrationConfig, *, force: bool = False) -> int:
         """Delete a configuration; return the configuration generation after it.
@@ -480,10 +258,8 @@ class ConfigStore(OutboxTables, SharedReads, PolledChanges):
             if deleted is None and not force:
                 exists = conn.execute("SELECT 1 FROM configs WHERE id = ?", (config.id,))
                 if exists.fetchone() is not None:
-                    raise self._conflict(conn, config, "delete it anyway")
-            generation = conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[
-                0
-            ]
+                    raise conflict_error(conn, config, "delete it anyway")
+            generation = conn.execute(GENERATION).fetchone()[0]
         return int(generation)
 
     # Extensions ------------------------------------------------------------------
