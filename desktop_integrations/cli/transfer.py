@@ -142,6 +142,10 @@ def parse_document(text: str) -> list[Any]:
         document = json.loads(text)
     except ValueError as e:
         raise ConfigImportError(f"The file is not valid JSON: {e}.") from e
+    except RecursionError:
+        raise ConfigImportError(
+            "The file nests values too deeply to be an export file; nothing was imported."
+        ) from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ConfigImportError(f"The file is not an export of desktop-integrations ({FORMAT}).")
     version = document.get("version")

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from desktop_integrations import paths
 from desktop_integrations.__about__ import __version__
 from desktop_integrations.config import IntegrationConfig
-from desktop_integrations.errors import IntegrationError
+from desktop_integrations.errors import ConfigConflictError, IntegrationError
 from desktop_integrations.extensions.manager import ExtensionManager
 from desktop_integrations.manager import IntegrationManager
 from desktop_integrations.signals import extensions_changed
@@ -402,7 +402,17 @@ class MainWindow(QMainWindow):
         if answer != QMessageBox.StandardButton.Yes:
             return False
         try:
-            config.delete()
+            try:
+                config.delete()
+            except ConfigConflictError:
+                from desktop_integrations.ui.conflict_box import ask_delete_conflict
+
+                choice = ask_delete_conflict(self, config.name)
+                if choice == "reload":
+                    self.check_for_changes()
+                if choice != "delete":
+                    return False
+                config.delete(force=True)
         except IntegrationError as e:
             self.show_error(f"Could not delete “{config.name}”: {e}")
             return False
