@@ -36,6 +36,7 @@ BENCHMARKS = (
     "plugins",
     "delivery",
     "store",
+    "stalls",
 )
 ROUNDS = {
     "core": 9,
@@ -47,6 +48,7 @@ ROUNDS = {
     "plugins": 7,
     "delivery": 5,
     "store": 3,
+    "stalls": 3,
 }
 # The store's rounds each fill 100,000 rows on both backends: one is enough for a look.
 QUICK_ROUNDS = {name: 3 for name in BENCHMARKS} | {"store": 1}

@@ -198,7 +198,9 @@ def apply_import(
         )
     results: list[tuple[ImportChoice, IntegrationConfig | None]] = []
     try:
-        with manager.store.transaction(f"import {len(plan.choices)} configurations"):
+        # The manager's lock first, as every save takes it before the store's:
+        # another thread that reads the manager meanwhile cannot deadlock us.
+        with manager.lock, manager.store.transaction(f"import {len(plan.choices)} configurations"):
             for choice in plan.choices:
                 stored = choice.store() if choice.store is not None else choice.existing
                 results.append((choice, stored))

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from desktop_integrations.__about__ import __version__
 from desktop_integrations.delivery.context import DELIVERY_ID_HEADER, current_sending
+from desktop_integrations.delivery.network_errors import describe_network_error
 from desktop_integrations.delivery.record import DeliveryError, Outcome, RetryLaterError
 from desktop_integrations.delivery.retry import Pacer, RetryPolicy, parse_retry_after
 
@@ -132,7 +133,7 @@ class HttpTransport:
                     response = client.request(method, url, content=content, headers=headers)
             except (httpx.ConnectError, httpx.ConnectTimeout) as e:
                 error = DeliveryError(
-                    f"Could not connect to {origin}: {e or type(e).__name__}", attempts=attempt
+                    f"Could not connect to {origin}: {describe_network_error(e)}", attempts=attempt
                 )
             except httpx.TimeoutException as e:
                 raise DeliveryError(
