@@ -9,10 +9,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
-    QApplication,
     QDialog,
     QDialogButtonBox,
-    QMessageBox,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -27,12 +25,14 @@ from desktop_integrations.forms import BASIC_FIELDS, NON_FIELD_ERRORS, BoundConf
 from desktop_integrations.integration import Integration
 from desktop_integrations.messages import FieldError
 from desktop_integrations.ui.banner import Banner
+from desktop_integrations.ui.conflict_box import ask_save_conflict
 from desktop_integrations.ui.deliveries_view import install_delivery_ui
 from desktop_integrations.ui.dialog_actions import DialogAction, dialog_actions, dialog_sections
 from desktop_integrations.ui.dialog_buttons import ask_unsaved, button_box
 from desktop_integrations.ui.fieldset_group import FieldRow, FieldsetGroup
+from desktop_integrations.ui.focus_recheck import FocusRecheck
 from desktop_integrations.ui.icons import app_icon, integration_icon
-from desktop_integrations.ui.settings import ui_settings
+from desktop_integrations.ui.settings import restore_geometry, save_geometry
 from desktop_integrations.ui.url_actions import install_url_ui
 from desktop_integrations.ui.widgets import FieldWidget, create_widget
 
@@ -79,7 +79,7 @@ class ConfigDialog(QDialog):
         self._config = config
         self._rows: dict[str, FieldRow] = {}
         self._groups: list[FieldsetGroup] = []
-        self._following_focus = False
+        self._focus_recheck = FocusRecheck(self._rows, self.recheck, self)
         self._ruled: dict[str, FieldRule] = {}
         self.setWindowIcon(integration_icon(integration))
         self.banner = Banner(self)
@@ -343,20 +343,7 @@ class ConfigDialog(QDialog):
 
     def ask_conflict(self) -> str:
         """Ask what to do about a conflicting edit: "reload", "overwrite" or "cancel"."""
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
-            "Configuration changed elsewhere",
-            "This configuration was changed by another window or program since you "
-            "opened it.\n\nReload its stored values (your changes here are lost), or "
-            "overwrite them with yours?",
-            parent=self,
-        )
-        reload = box.addButton("Reload", QMessageBox.ButtonRole.ResetRole)
-        overwrite = box.addButton("Overwrite", QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        box.exec()
-        clicked = box.clickedButton()
-        return "reload" if clicked is reload else "overwrite" if clicked is overwrite else "cancel"
+        return ask_save_conflict(self)
 
     # Buttons -----------------------------------------------------------------
 
@@ -416,36 +403,12 @@ class ConfigDialog(QDialog):
     def showEvent(self, event: QShowEvent) -> None:
         """Start re-checking fields with errors as the focus leaves them."""
         super().showEvent(event)
-        app = QApplication.instance()
-        if isinstance(app, QApplication) and not self._following_focus:
-            app.focusChanged.connect(self._focus_changed)
-            self._following_focus = True
+        self._focus_recheck.start()
 
     def hideEvent(self, event: QHideEvent) -> None:
         """Stop following the focus."""
-        app = QApplication.instance()
-        if isinstance(app, QApplication) and self._following_focus:
-            app.focusChanged.disconnect(self._focus_changed)
-            self._following_focus = False
+        self._focus_recheck.stop()
         super().hideEvent(event)
-
-    def _row_holding(self, widget: QWidget | None) -> FieldRow | None:
-        if widget is None:
-            return None
-        return next(
-            (
-                row
-                for row in self._rows.values()
-                if row.widget is widget or row.widget.isAncestorOf(widget)
-            ),
-            None,
-        )
-
-    def _focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:
-        row = self._row_holding(old)
-        if row is None or row is self._row_holding(new) or not row.has_errors():
-            return
-        self.recheck(row.widget.field.name)
 
     def recheck(self, name: str) -> None:
         """Validate again and show the field ``name``'s errors now (none: clear them).
@@ -467,9 +430,7 @@ class ConfigDialog(QDialog):
         self.reject()
 
     def _restore_geometry(self) -> None:
-        geometry = ui_settings().value(_GEOMETRY_KEY)
-        if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(560, 620)
+        restore_geometry(self, _GEOMETRY_KEY, 560, 620)
 
     def _save_geometry(self) -> None:
-        ui_settings().setValue(_GEOMETRY_KEY, self.saveGeometry())
+        save_geometry(self, _GEOMETRY_KEY)

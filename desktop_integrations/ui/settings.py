@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QMainWindow, QSplitter
+from PySide6.QtWidgets import QMainWindow, QSplitter, QWidget
 
 from desktop_integrations.paths import APP_NAME
 
@@ -37,3 +37,15 @@ def save_window(window: QMainWindow, splitter: QSplitter) -> None:
     settings.setValue("MainWindow/geometry", window.saveGeometry())
     settings.setValue("MainWindow/state", window.saveState())
     settings.setValue("MainWindow/splitter", splitter.saveState())
+
+
+def restore_geometry(widget: QWidget, key: str, width: int, height: int) -> None:
+    """Give ``widget`` the geometry kept under ``key``; none kept: a ``width`` x ``height`` size."""
+    geometry = ui_settings().value(key)
+    if geometry is None or not widget.restoreGeometry(geometry):
+        widget.resize(width, height)
+
+
+def save_geometry(widget: QWidget, key: str) -> None:
+    """Keep ``widget``'s geometry under ``key`` for :func:`restore_geometry`."""
+    ui_settings().setValue(key, widget.saveGeometry())
