@@ -28,10 +28,15 @@ from desktop_integrations.ui.banner import Banner
 from desktop_integrations.ui.conflict_box import ask_save_conflict
 from desktop_integrations.ui.deliveries_view import install_delivery_ui
 from desktop_integrations.ui.dialog_actions import DialogAction, dialog_actions, dialog_sections
-from desktop_integrations.ui.dialog_buttons import ask_unsaved, button_box
+from desktop_integrations.ui.dialog_buttons import (
+    action_button,
+    ask_unsaved,
+    button_box,
+    enable_buttons,
+)
 from desktop_integrations.ui.fieldset_group import FieldRow, FieldsetGroup
 from desktop_integrations.ui.focus_recheck import FocusRecheck
-from desktop_integrations.ui.icons import app_icon, integration_icon
+from desktop_integrations.ui.icons import integration_icon
 from desktop_integrations.ui.settings import restore_geometry, save_geometry
 from desktop_integrations.ui.url_actions import install_url_ui
 from desktop_integrations.ui.widgets import FieldWidget, create_widget
@@ -142,11 +147,7 @@ class ConfigDialog(QDialog):
 
     def add_action(self, action: DialogAction) -> QPushButton:
         """Add a button that calls ``action.handler(dialog, form)``; return the button."""
-        button = QPushButton(action.text, self)
-        button.setAutoDefault(False)
-        button.setToolTip(action.tooltip)
-        if action.icon:
-            button.setIcon(app_icon(action.icon))
+        button = action_button(self, action)
         button.clicked.connect(lambda: self._run_action(action))
         # With Restore Defaults, on the left: away from OK and Cancel.
         self.button_box.addButton(button, QDialogButtonBox.ButtonRole.ResetRole)
@@ -224,8 +225,7 @@ class ConfigDialog(QDialog):
         else:
             self.show_errors({})
         # The values shown are the baseline: only an unsaved copy can be applied.
-        self._apply_button().setEnabled(self._is_unsaved_copy())
-        self.button_box.button(QDialogButtonBox.StandardButton.Reset).setEnabled(False)
+        enable_buttons(self.button_box, apply=self._is_unsaved_copy(), reset=False)
 
     def reset(self) -> None:
         """Show the saved values again (a new configuration: the starting values)."""
@@ -359,13 +359,9 @@ class ConfigDialog(QDialog):
             logger.exception("The dialog action %r failed", action.text)
             self.banner.show_message(f"{action.text} failed: {e}", "error")
 
-    def _apply_button(self) -> QPushButton:
-        return self.button_box.button(QDialogButtonBox.StandardButton.Apply)
-
     def _update_buttons(self) -> None:
         changed = self.has_changes()
-        self._apply_button().setEnabled(changed or self._is_unsaved_copy())
-        self.button_box.button(QDialogButtonBox.StandardButton.Reset).setEnabled(changed)
+        enable_buttons(self.button_box, apply=changed or self._is_unsaved_copy(), reset=changed)
 
     def _is_unsaved_copy(self) -> bool:
         return self._config is not None and self._config.id is None
