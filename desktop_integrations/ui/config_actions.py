@@ -1,4 +1,4 @@
-"""The selected configuration's actions: which apply, the integration they need, and Delete."""
+"""The configuration actions: the dialog, which apply, the integration they need, Delete."""
 
 from __future__ import annotations
 
@@ -9,7 +9,24 @@ from desktop_integrations.errors import ConfigConflictError, IntegrationError
 if TYPE_CHECKING:
     from desktop_integrations.config import IntegrationConfig
     from desktop_integrations.integration import Integration
+    from desktop_integrations.ui.config_dialog import ConfigDialog
     from desktop_integrations.ui.main_window import MainWindow
+
+
+def open_dialog(
+    window: MainWindow, integration: Integration, config: IntegrationConfig | None
+) -> ConfigDialog:
+    """Open the add/edit dialog (window-modal, not blocking) and return it."""
+    # Imported here: the dialog and its widgets are not needed to open the window.
+    from PySide6.QtCore import Qt
+
+    from desktop_integrations.ui.config_dialog import ConfigDialog
+
+    dialog = ConfigDialog(integration, config, window)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.configSaved.connect(window.select_config)
+    dialog.open()
+    return dialog
 
 
 def update_actions(window: MainWindow) -> None:

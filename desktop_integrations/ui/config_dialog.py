@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_integrations.config import IntegrationConfig
-from desktop_integrations.errors import ConfigConflictError, IntegrationError
 from desktop_integrations.field_rules import FieldRule, inactive_fields
 from desktop_integrations.fields import UIField, ui_fields
 from desktop_integrations.forms import BASIC_FIELDS, NON_FIELD_ERRORS, BoundConfigForm
@@ -34,7 +33,8 @@ from desktop_integrations.ui.dialog_buttons import (
     button_box,
     enable_buttons,
 )
-from desktop_integrations.ui.fieldset_group import FieldRow, FieldsetGroup
+from desktop_integrations.ui.dialog_saving import save_form, stored_config
+from desktop_integrations.ui.fieldset_group import FieldRow, FieldsetGroup, show_row_errors
 from desktop_integrations.ui.focus_recheck import FocusRecheck
 from desktop_integrations.ui.icons import integration_icon
 from desktop_integrations.ui.settings import restore_geometry, save_geometry
@@ -258,15 +258,7 @@ class ConfigDialog(QDialog):
                 :attr:`BoundConfigForm.error_details`): a rule's error goes
                 next to that rule, and pydantic's text into a tooltip.
         """
-        first: FieldRow | None = None
-        for name, row in self._rows.items():
-            located = details.get(name, []) if details is not None else None
-            row.set_errors(errors.get(name, []), located)
-            if name in errors and first is None:
-                first = row
-        for group in self._groups:
-            if any(r.group is group and r.has_errors() for r in self._rows.values()):
-                group.set_expanded(True)
+        first = show_row_errors(self._rows, self._groups, errors, details)
         banner = [CORRECT_ERRORS] if errors else []
         banner += errors.get(NON_FIELD_ERRORS, []) + (notes or [])
         if banner:
@@ -293,30 +285,8 @@ class ConfigDialog(QDialog):
         changed elsewhere since it was loaded asks whether to reload or overwrite.
         """
         form = self.validate()
-        if form is None:
-            return False
-        try:
-            config = form.save()
-        except ConfigConflictError:
-            choice = self.ask_conflict()
-            if choice == "reload":
-                self.reload()
-                return False
-            if choice != "overwrite":
-                return False
-            return self._save(form, force=True)
-        except IntegrationError as e:
-            self.banner.show_message([f"Could not save {form.data['name']!r}.", str(e)], "error")
-            return False
-        return self._saved(config)
-
-    def _save(self, form: BoundConfigForm, *, force: bool) -> bool:
-        try:
-            config = form.save(force=force)
-        except IntegrationError as e:
-            self.banner.show_message([f"Could not save {form.data['name']!r}.", str(e)], "error")
-            return False
-        return self._saved(config)
+        config = save_form(self, form) if form is not None else None
+        return config is not None and self._saved(config)
 
     def _saved(self, config: IntegrationConfig) -> bool:
         self._config = config
@@ -326,18 +296,16 @@ class ConfigDialog(QDialog):
 
     def reload(self) -> None:
         """Show the stored values again, reading them from the database."""
-        manager = self.integration.integration_mgr
         if self._config is not None and self._config.id is not None:
-            manager.clear_configs_cache(self.integration)
-            fresh = manager.get_integration_configs(self.integration, id=self._config.id)
-            if not fresh:
+            fresh = stored_config(self.integration, self._config.id)
+            if fresh is None:
                 self.banner.show_message(
                     "This configuration was deleted elsewhere; OK saves it as a new one.",
                     "warning",
                 )
                 self._config = None
                 return
-            self._config = fresh[0]
+            self._config = fresh
         self._load(self.integration.build_config_form(self._config))
         self.banner.show_message("The stored values were loaded again.", "info")
 

@@ -19,8 +19,8 @@ from desktop_integrations.errors import IntegrationError
 from desktop_integrations.extensions.manager import ExtensionManager
 from desktop_integrations.manager import IntegrationManager
 from desktop_integrations.signals import extensions_changed
+from desktop_integrations.ui import config_actions
 from desktop_integrations.ui.banner import Banner
-from desktop_integrations.ui.config_actions import delete_config, update_actions, usable_selection
 from desktop_integrations.ui.configs_pane import ConfigsPane
 from desktop_integrations.ui.icons import app_icon
 from desktop_integrations.ui.integration_picker import IntegrationPicker
@@ -257,7 +257,7 @@ class MainWindow(QMainWindow):
         self.configs_pane.select_config(config)
 
     def _update_actions(self) -> None:
-        update_actions(self)
+        config_actions.update_actions(self)
 
     def _show_plugin_problems(self) -> None:
         errors = self.extension_manager.get_load_errors() if self.extension_manager else {}
@@ -314,14 +314,7 @@ class MainWindow(QMainWindow):
         self, integration: Integration, config: IntegrationConfig | None = None
     ) -> ConfigDialog:
         """Open the add/edit dialog (window-modal, not blocking) and return it."""
-        # Imported here: the dialog and its widgets are not needed to open the window.
-        from desktop_integrations.ui.config_dialog import ConfigDialog
-
-        dialog = ConfigDialog(integration, config, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.configSaved.connect(self.select_config)
-        dialog.open()
-        return dialog
+        return config_actions.open_dialog(self, integration, config)
 
     def add_config(self, integration: Integration) -> ConfigDialog:
         """Open the dialog that adds a configuration of ``integration``."""
@@ -345,7 +338,7 @@ class MainWindow(QMainWindow):
         self.edit_selected()
 
     def _usable_selection(self) -> tuple[IntegrationConfig, Integration] | None:
-        return usable_selection(self)
+        return config_actions.usable_selection(self)
 
     def edit_selected(self) -> ConfigDialog | None:
         """Open the selected configuration's dialog; return it."""
@@ -369,7 +362,7 @@ class MainWindow(QMainWindow):
     def delete_selected(self) -> bool:
         """Delete the selected configuration after asking; return whether it was deleted."""
         config = self.selected_config()
-        return config is not None and delete_config(self, config)
+        return config is not None and config_actions.delete_config(self, config)
 
     def open_plugins_folder(self) -> None:
         """Show the user plugins folder in the file manager."""
