@@ -34,7 +34,9 @@ BENCHMARKS = (
     "scale",
     "dialogs",
     "plugins",
+    "delivery",
     "store",
+    "stalls",
 )
 ROUNDS = {
     "core": 9,
@@ -44,7 +46,9 @@ ROUNDS = {
     "scale": 7,
     "dialogs": 7,
     "plugins": 7,
+    "delivery": 5,
     "store": 3,
+    "stalls": 3,
 }
 # The store's rounds each fill 100,000 rows on both backends: one is enough for a look.
 QUICK_ROUNDS = {name: 3 for name in BENCHMARKS} | {"store": 1}

@@ -113,6 +113,9 @@ def run(args: argparse.Namespace, qt_argv: list[str]) -> int:
         extensions.discover()
         window = MainWindow(manager, extensions)
         window.load_plugins_after_first_paint()
+        if store.warnings:  # a read-only data folder, a damaged write-ahead log
+            shown = [window.banner.text()] if window.banner.text() else []
+            window.banner.show_message([*shown, *store.warnings], "warning")
         if safe_mode:
             shown = [window.banner.text()] if window.banner.text() else []
             note = "Safe mode: only the built-in plugins are loaded."

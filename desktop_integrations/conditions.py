@@ -55,6 +55,8 @@ CHOICES: tuple[str, ...] = ("kind", "title", "body", "level")
 
 def _field(choice: str) -> ConditionField:
     field = get_condition_field(choice)
+    if field is None and choice.startswith(FIELD_PREFIX):
+        raise PydanticCustomError("blank_field", "Enter the name of the event field to test.")
     if field is None:
         known = ", ".join(f.name for f in condition_fields())
         raise PydanticCustomError(
@@ -104,6 +106,11 @@ class Rule(BaseModel):
                     "label": field.label,
                     "operators": ", ".join(field.operators),
                 },
+            )
+        if not self.value.strip():
+            # An incomplete rule would be saved and then never match.
+            raise PydanticCustomError(
+                "blank_value", "Enter a value to compare {label} with.", {"label": field.label}
             )
         if field.value_type is not str:
             try:

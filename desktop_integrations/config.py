@@ -183,9 +183,17 @@ class IntegrationConfig:
         """
         self.manager.save_config(self, force=force)
 
-    def delete(self) -> None:
-        """Delete the configuration from the database."""
-        self.manager.delete_config(self)
+    def delete(self, *, force: bool = False) -> None:
+        """Delete the configuration from the database.
+
+        Args:
+            force: Delete it even if it changed in the database since loaded.
+
+        Raises:
+            ConfigConflictError: It changed in the database since it was loaded.
+            StoreError: The database could not be written.
+        """
+        self.manager.delete_config(self, force=force)
 
     def copy(self, name: str | None = None) -> IntegrationConfig:
         """Return an unsaved copy, for instance to duplicate a configuration."""

@@ -146,6 +146,14 @@ def _choices(annotation: Any) -> tuple[Choice, ...]:
     return ()
 
 
+def _labelled(choices: tuple[Choice, ...], extra: dict[str, Any]) -> tuple[Choice, ...]:
+    """Apply ``json_schema_extra={"choice_labels": {value: label}}`` to ``choices``."""
+    labels = extra.pop("choice_labels", None)
+    if not isinstance(labels, dict):
+        return choices
+    return tuple(Choice(c.value, str(labels.get(c.value, c.label))) for c in choices)
+
+
 def _kind(annotation: Any, widget: str | None) -> str:
     if _choices(annotation):
         return "choice"
@@ -206,7 +214,7 @@ def ui_field(name: str, info: FieldInfo) -> UIField:
         optional=optional,
         default=default,
         constraints=_constraints(info, metadata),
-        choices=_choices(item if item is not None else annotation),
+        choices=_labelled(_choices(item if item is not None else annotation), extra),
         widget=widget,
         rule=rule,
         extra=extra,

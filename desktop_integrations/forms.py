@@ -20,7 +20,6 @@ from pydantic import (
     WrapSerializer,
 )
 from pydantic import field_validator as _field_validator
-from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError, PydanticUndefined, to_jsonable_python
 
 from desktop_integrations.errors import (
@@ -28,6 +27,7 @@ from desktop_integrations.errors import (
     IntegrationRegistrationError,
 )
 from desktop_integrations.field_rules import inactive_fields
+from desktop_integrations.messages import FieldError, field_error, item_label
 
 if TYPE_CHECKING:
     from desktop_integrations.config import IntegrationConfig
@@ -252,15 +252,6 @@ def to_setting(value: Any) -> Any:
     return to_jsonable_python(value)
 
 
-def _message(error: Mapping[str, Any], field: FieldInfo | None) -> str:
-    # An empty box is how a user leaves a field out: say that it is needed
-    # rather than why an empty string is not, say, a URL.
-    blank = error.get("input") == "" and field is not None and field.is_required()
-    if error["type"] == "missing" or (blank and len(error["loc"]) == 1):
-        return "This field is required."
-    return str(error["msg"])
-
-
 class BoundConfigForm:
     """A configuration form bound to an integration, a configuration and data.
 
@@ -287,6 +278,7 @@ class BoundConfigForm:
         self.initial = self._initial_values()
         self.data: dict[str, Any] = {**self.initial, **(data or {})}
         self._errors: dict[str, list[str]] | None = None
+        self._details: dict[str, list[FieldError]] = {}
         self._model: IntegrationConfigForm | None = None
 
     def _initial_values(self) -> dict[str, Any]:
@@ -322,6 +314,7 @@ class BoundConfigForm:
     def full_clean(self) -> None:
         """Validate :attr:`data`, filling :attr:`errors` and :attr:`cleaned_data`."""
         errors: dict[str, list[str]] = {}
+        self._details = {}
         inactive = self.inactive_fields
         data = {k: v for k, v in self.data.items() if k not in inactive} if inactive else self.data
         try:
@@ -335,8 +328,9 @@ class BoundConfigForm:
                     if loc and loc[0] in self.form_cls.model_fields
                     else NON_FIELD_ERRORS
                 )
-                field = self.form_cls.model_fields.get(key)
-                errors.setdefault(key, []).append(_message(error, field))
+                detail = field_error(error, self.form_cls.model_fields.get(key))
+                self._details.setdefault(key, []).append(detail)
+                errors.setdefault(key, []).append(item_label(detail.loc) + detail.message)
         except Exception as e:
             # A validator written by the integration failed in a way pydantic
             # does not wrap; report it on the form rather than crash the caller.
@@ -352,6 +346,13 @@ class BoundConfigForm:
             self.full_clean()
         assert self._errors is not None
         return self._errors
+
+    @property
+    def error_details(self) -> dict[str, list[FieldError]]:
+        """The errors per field name with where in the value each is and pydantic's text."""
+        if self._errors is None:
+            self.full_clean()
+        return self._details
 
     def is_valid(self) -> bool:
         """Return whether the data validates."""

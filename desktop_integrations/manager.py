@@ -443,11 +443,11 @@ class IntegrationManager:
         send_safely(config_saved, self, config=config, created=created)
 
     @_locked
-    def delete_config(self, config: IntegrationConfig) -> None:
+    def delete_config(self, config: IntegrationConfig, *, force: bool = False) -> None:
         """Delete a configuration. Prefer ``config.delete()``, which calls this."""
         if config.id is None:
             raise IntegrationError(f"Cannot delete {config.name!r}: it was never saved")
-        self._note_write(self.store.delete_config(config))
+        self._note_write(self.store.delete_config(config, force=force))
         self._configs.get(config.integration_id, {}).pop(config.id, None)
         self._singles.pop(config.id, None)
         config.id = None

@@ -43,6 +43,8 @@ def open_store() -> Store:
             f"the database was unreadable; it was moved to {store.recovered_from} "
             f"and a new one was started."
         )
+    for warning in store.warnings:
+        report(warning)
     return store
 
 
@@ -183,7 +185,8 @@ def _list(args: argparse.Namespace) -> int:
                 config.integration_id,
                 config.name,
                 ("enabled" if config.enabled else "disabled")
-                + ("" if config.is_available else ", unavailable"),
+                + ("" if config.is_available else ", unavailable")
+                + "".join(f"; {problem}" for problem in config.problems),
             )
             for config in configs
         ]

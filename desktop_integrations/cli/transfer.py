@@ -142,6 +142,10 @@ def parse_document(text: str) -> list[Any]:
         document = json.loads(text)
     except ValueError as e:
         raise ConfigImportError(f"The file is not valid JSON: {e}.") from e
+    except RecursionError:
+        raise ConfigImportError(
+            "The file nests values too deeply to be an export file; nothing was imported."
+        ) from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ConfigImportError(f"The file is not an export of desktop-integrations ({FORMAT}).")
     version = document.get("version")
@@ -194,7 +198,9 @@ def apply_import(
         )
     results: list[tuple[ImportChoice, IntegrationConfig | None]] = []
     try:
-        with manager.store.transaction(f"import {len(plan.choices)} configurations"):
+        # The manager's lock first, as every save takes it before the store's:
+        # another thread that reads the manager meanwhile cannot deadlock us.
+        with manager.lock, manager.store.transaction(f"import {len(plan.choices)} configurations"):
             for choice in plan.choices:
                 stored = choice.store() if choice.store is not None else choice.existing
                 results.append((choice, stored))

@@ -8,10 +8,9 @@ import socket
 import threading
 import time
 import uuid
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Mapping
-from concurrent.futures import Future
-from concurrent.futures import wait as wait_futures
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
@@ -33,9 +32,6 @@ logger = logging.getLogger(__name__)
 #: Seconds an idle worker sleeps before looking at the outbox again (new
 #: deliveries in this process wake it at once).
 IDLE_POLL = 2.0
-#: Seconds between looks at the delivery log while waiting for deliveries
-#: that another process may be sending.
-LOG_POLL = 0.5
 #: Finished deliveries between two trims of the delivery log.
 PRUNE_EVERY = 200
 _HOST = socket.gethostname()
@@ -50,6 +46,13 @@ class Sender(Protocol):
 
     def send(self, settings: Mapping[str, Any], event: Event, pool: DeliveryPool) -> Outcome:
         """Send the event to the service."""
+
+
+class Waiter(Protocol):
+    """Waits for some deliveries (an emission's)."""
+
+    def finished(self, delivery: Delivery) -> None:
+        """Take the outcome of one of them."""
 
 
 @dataclass(frozen=True)
@@ -112,7 +115,7 @@ class Dispatcher:
         self._stopping = False
         self._next_due = 0.0
         self._threads: list[threading.Thread] = []
-        self._watchers: dict[str, list[Future[Delivery]]] = {}
+        self._watchers: dict[str, weakref.ref[Waiter]] = {}
         self._listeners: list[Callable[[Delivery], None]] = []
         self._cache_lock = threading.Lock()
         self._settings: OrderedDict[tuple[int, int, int], tuple[Mapping[str, Any], str]] = (
@@ -162,35 +165,61 @@ class Dispatcher:
                 logger.debug("Could not release the leases: %s", e)
 
     def _run(self) -> None:
+        done: tuple[list[Delivery], list[_Deferred]] = ([], [])
         while True:
             with self._cond:
-                if self._stopping:
-                    return
+                stopping = self._stopping
                 seen = self._wakeups
             try:
-                batch = self._claim()
+                batch = self._record_and_claim(*done, claim=not stopping)
             except StoreError as e:
                 if isinstance(e.__cause__, Exception) and "closed" in str(e.__cause__):
                     return  # the store was closed: nothing more to send from it
-                logger.warning("Could not read the outbox: %s", e)
+                # The leases run out and the deliveries are sent again: at least once.
+                logger.warning("Could not record deliveries or read the outbox: %s", e)
                 batch = []
+            done = ([], [])
+            if stopping:
+                return
             if batch:
-                self._send_batch(batch)
+                done = self._send_batch(batch)
                 continue
             with self._cond:
                 if not self._stopping and self._wakeups == seen:
                     due = self._next_due - time.time()
                     self._cond.wait(min(IDLE_POLL, due) if due > 0 else IDLE_POLL)
 
-    def _claim(self) -> list[OutboxEntry]:
+    def _record_and_claim(
+        self, finished: list[Delivery], deferred: list[_Deferred], *, claim: bool
+    ) -> list[OutboxEntry]:
+        """Record a batch's outcomes and take the next batch, in one transaction."""
         ids = {i.integration_id for i in self.manager.get_integrations() if isinstance(i, Sender)}
-        if not ids:
+        if not finished and not deferred and not (claim and ids):
             return []
-        return self.store.claim_deliveries(
-            self.owner, ids, limit=self.batch_size, lease=self.lease, now=time.time()
-        )
+        with self.store.transaction("record deliveries and take more"):
+            if finished:
+                row_ids = self.store.finish_deliveries(finished)
+                finished = [replace(d, id=row) for d, row in zip(finished, row_ids, strict=True)]
+            self.store.defer_deliveries(
+                [(d.delivery_id, d.not_before, d.attempts) for d in deferred]
+            )
+            batch = (
+                self.store.claim_deliveries(
+                    self.owner, ids, limit=self.batch_size, lease=self.lease, now=time.time()
+                )
+                if claim and ids
+                else []
+            )
+        if deferred:
+            with self._cond:
+                soonest = min(d.not_before for d in deferred)
+                if self._next_due <= time.time() or soonest < self._next_due:
+                    self._next_due = soonest
+        self._announce(finished)
+        self._prune(finished)
+        return batch
 
-    def _send_batch(self, batch: list[OutboxEntry]) -> None:
+    def _send_batch(self, batch: list[OutboxEntry]) -> tuple[list[Delivery], list[_Deferred]]:
         finished: list[Delivery] = []
         deferred: list[_Deferred] = []
         for entry in batch:
@@ -205,31 +234,16 @@ class Dispatcher:
         if len(batch) < self.batch_size:
             # The burst is over: hang up on mail servers rather than idle on them.
             self.pool.smtp.close()
-        try:
-            if finished:
-                row_ids = self.store.finish_deliveries(finished)
-                finished = [replace(d, id=row) for d, row in zip(finished, row_ids, strict=True)]
-            self.store.defer_deliveries(
-                [(d.delivery_id, d.not_before, d.attempts) for d in deferred]
-            )
-        except StoreError as e:
-            # The lease runs out and the deliveries are sent again: at least once.
-            logger.error("Could not record %d deliveries: %s", len(batch), e)
-        if deferred:
-            with self._cond:
-                soonest = min(d.not_before for d in deferred)
-                if self._next_due <= time.time() or soonest < self._next_due:
-                    self._next_due = soonest
-        self._announce(finished)
-        self._prune(finished)
+        return finished, deferred
 
     def _announce(self, finished: list[Delivery]) -> None:
         with self._cond:
             listeners = list(self._listeners)
-            futures = [(d, self._watchers.pop(d.delivery_id, [])) for d in finished]
-        for delivery, watchers in futures:
-            for future in watchers:
-                future.set_result(delivery)
+            refs = [(d, self._watchers.pop(d.delivery_id, None)) for d in finished]
+        for delivery, ref in refs:
+            waiter = ref() if ref is not None else None
+            if waiter is not None:
+                waiter.finished(delivery)
             for listener in listeners:
                 listener(delivery)
 
@@ -338,45 +352,26 @@ class Dispatcher:
             elif listener is not None:
                 self._listeners.append(listener)
 
-    def wait_for(self, delivery_ids: Collection[str], timeout: float | None) -> dict[str, Delivery]:
-        """Wait for the outcomes of some deliveries, sent by this process or another.
+    def track(self, waiter: Waiter, delivery_ids: Collection[str]) -> None:
+        """Call ``waiter.finished(delivery)`` when these workers finish one of these.
 
-        Returns:
-            The finished ones, by delivery ID.
+        Only a weak reference to ``waiter`` is kept: an emission nobody holds
+        costs nothing while its deliveries wait in the outbox.
         """
-        deadline = None if timeout is None else time.monotonic() + timeout
-        futures: dict[str, Future[Delivery]] = {}
+        ref = weakref.ref(waiter)
         with self._cond:
             for delivery_id in delivery_ids:
-                future: Future[Delivery] = Future()
-                self._watchers.setdefault(delivery_id, []).append(future)
-                futures[delivery_id] = future
-        results: dict[str, Delivery] = {}
-        try:
-            while True:
-                missing = [i for i in delivery_ids if i not in results]
-                for delivery in self._logged(missing):
-                    results[delivery.delivery_id] = delivery
-                if len(results) == len(futures):
-                    return results
-                left = None if deadline is None else deadline - time.monotonic()
-                if left is not None and left <= 0:
-                    return results
-                waiting = [f for i, f in futures.items() if i not in results]
-                wait_futures(waiting, timeout=LOG_POLL if left is None else min(LOG_POLL, left))
-                for delivery_id, future in futures.items():
-                    if future.done():
-                        results[delivery_id] = future.result()
-        finally:
-            with self._cond:
-                for delivery_id, future in futures.items():
-                    watchers = self._watchers.get(delivery_id)
-                    if watchers and future in watchers:
-                        watchers.remove(future)
-                        if not watchers:
-                            del self._watchers[delivery_id]
+                self._watchers[delivery_id] = ref
+        weakref.finalize(waiter, self._untrack, list(delivery_ids), ref)
 
-    def _logged(self, delivery_ids: list[str]) -> list[Delivery]:
+    def _untrack(self, delivery_ids: list[str], ref: weakref.ref[Waiter]) -> None:
+        with self._cond:
+            for delivery_id in delivery_ids:
+                if self._watchers.get(delivery_id) is ref:
+                    del self._watchers[delivery_id]
+
+    def logged(self, delivery_ids: list[str]) -> list[Delivery]:
+        """Return the logged outcomes of these deliveries (sent by any process)."""
         if not delivery_ids:
             return []
         try:

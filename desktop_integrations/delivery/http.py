@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from desktop_integrations.__about__ import __version__
 from desktop_integrations.delivery.context import DELIVERY_ID_HEADER, current_sending
+from desktop_integrations.delivery.network_errors import describe_network_error
 from desktop_integrations.delivery.record import DeliveryError, Outcome, RetryLaterError
 from desktop_integrations.delivery.retry import Pacer, RetryPolicy, parse_retry_after
 
@@ -79,9 +80,7 @@ class HttpTransport:
                 self._client = httpx.Client(
                     timeout=httpx.Timeout(self.read_timeout, connect=self.connect_timeout),
                     follow_redirects=False,
-                    limits=httpx.Limits(
-                        max_connections=None, max_keepalive_connections=64, keepalive_expiry=30
-                    ),
+                    transport=_transport(),
                 )
             return self._client
 
@@ -134,7 +133,7 @@ class HttpTransport:
                     response = client.request(method, url, content=content, headers=headers)
             except (httpx.ConnectError, httpx.ConnectTimeout) as e:
                 error = DeliveryError(
-                    f"Could not connect to {origin}: {e or type(e).__name__}", attempts=attempt
+                    f"Could not connect to {origin}: {describe_network_error(e)}", attempts=attempt
                 )
             except httpx.TimeoutException as e:
                 raise DeliveryError(
@@ -180,6 +179,42 @@ class HttpTransport:
             content=to_json_bytes(payload),
             headers={**JSON_HEADERS, **(headers or {})},
         )
+
+
+def _transport() -> httpx.BaseTransport:
+    """Return a transport that sets TLS up (the CA bundle: tens of ms) on its first use."""
+    import socket
+
+    import httpx
+
+    limits = httpx.Limits(max_connections=None, max_keepalive_connections=64, keepalive_expiry=30)
+    # A request goes out as headers, then body: without TCP_NODELAY the body
+    # waits for the server's delayed ACK of the headers (40 ms on Linux).
+    options = [(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]
+
+    class Transport(httpx.BaseTransport):
+        def __init__(self) -> None:
+            self._lock = threading.Lock()
+            # Plain http:// has no TLS to verify; https:// gets its own transport.
+            self._plain = httpx.HTTPTransport(verify=False, limits=limits, socket_options=options)
+            self._secure: httpx.HTTPTransport | None = None
+
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            if request.url.scheme != "https":
+                return self._plain.handle_request(request)
+            with self._lock:
+                if self._secure is None:
+                    self._secure = httpx.HTTPTransport(limits=limits, socket_options=options)
+                secure = self._secure
+            return secure.handle_request(request)
+
+        def close(self) -> None:
+            self._plain.close()
+            with self._lock:
+                if self._secure is not None:
+                    self._secure.close()
+
+    return Transport()
 
 
 def to_json_bytes(payload: Any) -> bytes:

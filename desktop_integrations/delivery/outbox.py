@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,6 +32,10 @@ if TYPE_CHECKING:
     from desktop_integrations.manager import IntegrationManager
 
 logger = logging.getLogger(__name__)
+
+#: Seconds between looks at the delivery log while waiting for deliveries
+#: that another process may be sending.
+LOG_POLL = 0.5
 
 
 class Routed(Protocol):
@@ -125,24 +130,55 @@ def _writer(store: Store) -> GroupCommit:
 
 
 class Queued:
-    """Deliveries of one emission in one store's outbox, for the emitter to wait on."""
+    """Deliveries of one emission in one store's outbox, for the emitter to wait on.
+
+    The workers of this process hand each outcome over as they finish; one sent
+    by another process (which took over the outbox) is found in the delivery log.
+    """
 
     def __init__(self, dispatcher: Dispatcher, delivery_ids: list[str]) -> None:
         self._dispatcher = dispatcher
         self._ids = delivery_ids
+        self._cond = threading.Condition()
         self._done: dict[str, Delivery] = {}
+        dispatcher.track(self, delivery_ids)
+
+    def finished(self, delivery: Delivery) -> None:
+        """Take the outcome of one of the deliveries."""
+        with self._cond:
+            self._done[delivery.delivery_id] = delivery
+            self._cond.notify_all()
+
+    def _missing(self) -> list[str]:
+        return [i for i in self._ids if i not in self._done]
+
+    def _check_log(self) -> None:
+        with self._cond:
+            missing = self._missing()
+        if missing:
+            for delivery in self._dispatcher.logged(missing):
+                self.finished(delivery)
 
     def wait(self, timeout: float | None) -> list[Delivery]:
         """Wait up to ``timeout`` seconds; return the finished deliveries, in order."""
-        missing = [i for i in self._ids if i not in self._done]
-        if missing:
-            self._done.update(self._dispatcher.wait_for(missing, timeout))
-        return [self._done[i] for i in self._ids if i in self._done]
+        deadline = None if timeout is None else time.monotonic() + timeout
+        self._check_log()
+        while True:
+            with self._cond:
+                left = None if deadline is None else deadline - time.monotonic()
+                if not self._missing() or (left is not None and left <= 0):
+                    return [self._done[i] for i in self._ids if i in self._done]
+                progress = len(self._done)
+                self._cond.wait(LOG_POLL if left is None else min(LOG_POLL, left))
+                stalled = len(self._done) == progress
+            if stalled:  # nothing from this process: another one may be sending them
+                self._check_log()
 
     def unfinished(self) -> int:
         """Return how many have not finished yet."""
-        self.wait(0)
-        return len(self._ids) - len(self._done)
+        self._check_log()
+        with self._cond:
+            return len(self._missing())
 
 
 class Unqueued:
@@ -195,15 +231,17 @@ def route(event: Event, sender: Any, emission: Emission) -> None:
     document = event.model_dump_json()
     pool = get_delivery_pool()
     for manager, planned in groups.values():
+        dispatcher = pool.attach(manager)
+        # Tracked before they are written, so no outcome can slip past the emission.
+        queued = Queued(dispatcher, [p.delivery_id for p in planned])
         try:
             _writer(manager.store).write(document, planned)
         except StoreError as e:
             logger.error("Could not queue %d deliveries of %r: %s", len(planned), event.kind, e)
             emission.add_pending(Unqueued(planned, str(e)))
             continue
-        dispatcher = pool.attach(manager)
         dispatcher.wake()
-        emission.add_pending(Queued(dispatcher, [p.delivery_id for p in planned]))
+        emission.add_pending(queued)
 
 
 add_router(route)

@@ -78,8 +78,11 @@ class EmailConfigForm(ServiceConfigForm):
     security: Literal["none", "starttls", "ssl"] = Field(
         default="starttls",
         title="Security",
-        description="starttls upgrades the connection to TLS; ssl uses TLS from the "
-        "start; none sends in the clear (only for a server on this machine or network).",
+        description="STARTTLS upgrades the connection to TLS; SSL/TLS uses TLS from the "
+        "start; None sends in the clear (only for a server on this machine or network).",
+        json_schema_extra={
+            "choice_labels": {"none": "None", "starttls": "STARTTLS", "ssl": "SSL/TLS"}
+        },
     )
     authenticate: bool = Field(
         default=False,

@@ -68,6 +68,8 @@ class Store(Protocol):
         secrets: Encrypts secret settings before they reach the database.
         codec: Encodes settings for the database and back.
         recovered_from: Where an unreadable database was moved, or None.
+        warnings: One-line messages about the opening the user should see,
+            such as a read-only data folder or a damaged write-ahead log.
         live: Whether changes by other processes are pushed to
             :meth:`subscribe` listeners (else :meth:`generation` is polled).
     """
@@ -76,6 +78,7 @@ class Store(Protocol):
     secrets: SecretBox
     codec: SettingsCodec
     recovered_from: Path | None
+    warnings: list[str]
     live: bool
 
     def transaction(self, action: str) -> AbstractContextManager[Connection]:
@@ -126,8 +129,12 @@ class Store(Protocol):
         """Insert or update a configuration; return the generation after it."""
         ...
 
-    def delete_config(self, config: IntegrationConfig) -> int:
-        """Delete a configuration; return the generation after it."""
+    def delete_config(self, config: IntegrationConfig, *, force: bool = False) -> int:
+        """Delete a configuration; return the generation after it.
+
+        Raises:
+            ConfigConflictError: It changed since it was loaded (unless ``force``).
+        """
         ...
 
     def extension_enabled(self, extension_id: str) -> bool | None:

@@ -170,10 +170,25 @@ class PostgresData(SharedReads):
             f"since it was loaded. Reload it, or save again to overwrite."
         )
 
-    def delete_config(self, config: IntegrationConfig) -> int:
-        """Delete a configuration; return the configuration generation after it."""
+    def delete_config(self, config: IntegrationConfig, *, force: bool = False) -> int:
+        """Delete a configuration; return the configuration generation after it.
+
+        Raises:
+            ConfigConflictError: It changed in the database since it was loaded
+                (unless ``force``).
+        """
         with self.transaction(f"delete the configuration {config.name!r}") as conn:
-            conn.execute("DELETE FROM configs WHERE id = ?", (config.id,))
+            deleted = conn.execute(
+                "DELETE FROM configs WHERE id = ? AND (revision = ? OR ?) RETURNING id",
+                (config.id, config.revision, force),
+            ).fetchone()
+            if deleted is None and not force:
+                exists = conn.execute("SELECT 1 FROM configs WHERE id = ?", (config.id,))
+                if exists.fetchone() is not None:
+                    raise ConfigConflictError(
+                        f"The configuration {config.name!r} was changed by another window "
+                        f"or process since it was loaded. Reload it, or delete it anyway."
+                    )
             generation = conn.execute(_GENERATION).fetchone()[0]
         return int(generation)
 

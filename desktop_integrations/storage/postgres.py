@@ -78,6 +78,7 @@ class PostgresStore(PostgresData, PostgresOutbox):
 
         self.url = url
         self.location = redact(url)
+        self.warnings: list[str] = []
         self.server = describe_server(url)
         try:
             self._password = str(conninfo_to_dict(url).get("password") or "") or None

@@ -59,6 +59,30 @@ def _keyring_key() -> bytes | None:
         return None
 
 
+class KeyFileError(StoreError, ValueError):
+    """The encryption key is empty or damaged.
+
+    A ValueError too, so that a value it cannot decrypt marks its configuration
+    instead of failing the whole load.
+    """
+
+
+def _check_key(key: bytes, source: str) -> bytes:
+    """Return ``key`` if it is a Fernet key (32 bytes, URL-safe base64)."""
+    try:
+        valid = len(base64.urlsafe_b64decode(key)) == 32
+    except ValueError:
+        valid = False
+    if not valid:
+        state = "empty" if not key else "damaged"
+        raise KeyFileError(
+            f"The encryption key {source} is {state}; it was left untouched. Restore it "
+            f"from a backup to read the stored secrets, or move it aside to start a new "
+            f"key (the secrets stored with the old one must then be entered again)."
+        )
+    return key
+
+
 def _file_key(path: Path) -> bytes:
     """Return the key kept in ``path``, creating it with mode 0600 if missing."""
     from cryptography.fernet import Fernet
@@ -81,11 +105,7 @@ def _file_key(path: Path) -> bytes:
     if path.stat().st_mode & 0o077:
         logger.warning("Encryption key %s was readable by others; restricting it", path)
         path.chmod(0o600)
-    try:
-        base64.urlsafe_b64decode(key)
-    except ValueError as e:
-        raise StoreError(f"The encryption key file {path} is damaged") from e
-    return key
+    return _check_key(key, f"file {path}")
 
 
 class FernetBox:
@@ -109,6 +129,8 @@ class FernetBox:
             key = None if self.key_path else _keyring_key()
             if key is None:
                 key = _file_key(self.key_path or paths.config_dir() / "secret.key")
+            else:
+                key = _check_key(key, f"in the keyring ({KEYRING_SERVICE})")
             self._fernet = Fernet(key)
         return self._fernet
 

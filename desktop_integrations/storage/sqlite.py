@@ -23,6 +23,7 @@ from desktop_integrations.errors import (
     StoreError,
 )
 from desktop_integrations.storage.base import PolledChanges, SharedReads
+from desktop_integrations.storage.health import WalCheck, check_path, missing_tables
 from desktop_integrations.storage.outbox import OutboxTables
 from desktop_integrations.storage.schema import MIGRATIONS, SCHEMA_VERSION
 from desktop_integrations.storage.secrets import FernetBox, SecretBox
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 _CORRUPTION_CODES = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
+#: Primary result codes after which the database is opened read-only, if it can be.
+_READ_ONLY_CODES = {sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM}
 _REASONS = {
     sqlite3.SQLITE_READONLY: "the database is read-only",
     sqlite3.SQLITE_FULL: "the disk or the database is full",
@@ -90,6 +93,9 @@ class ConfigStore(OutboxTables, SharedReads, PolledChanges):
     durable when it returns. Each write is one transaction. A database that is
     not SQLite or fails its integrity check is moved aside (never deleted) and
     a fresh one opened; :attr:`recovered_from` is then the moved file's path.
+    A database in a folder that cannot be written opens read-only
+    (:attr:`read_only`): it is listed, and every change fails with a message.
+    What the user should know about the opening is in :attr:`warnings`.
     The outbox and delivery-log methods come from
     :class:`~desktop_integrations.storage.outbox.OutboxTables`.
 
@@ -109,33 +115,52 @@ class ConfigStore(OutboxTables, SharedReads, PolledChanges):
         self.secrets: SecretBox = secrets or FernetBox()
         self.codec = SettingsCodec(self.secrets)
         self.recovered_from: Path | None = None
+        self.read_only = False
+        #: One-line messages about the opening, such as a damaged write-ahead log.
+        self.warnings: list[str] = []
         self._lock = threading.RLock()
         self._conn = self._open()
 
     # Opening and migrating ------------------------------------------------
 
-    def _connect(self) -> sqlite3.Connection:
-        _make_private(self.path)
-        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=10)
+    def _connect(self, query: str = "") -> sqlite3.Connection:
+        if not query:
+            _make_private(self.path)
+        target: str | Path = f"{self.path.absolute().as_uri()}?{query}" if query else self.path
+        conn = sqlite3.connect(
+            target, isolation_level=None, check_same_thread=False, timeout=10, uri=bool(query)
+        )
         conn.row_factory = sqlite3.Row
         return conn
 
     def _open(self) -> sqlite3.Connection:
+        check_path(self.path)
         try:
             # The settings are the user's alone, as their secrets' key file is.
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         except OSError as e:
             raise StoreError(f"Cannot create the data folder {self.path.parent}: {e}") from e
+        wal = WalCheck(self.path)
         conn = self._connect()
         try:
+            warning = wal.finish(conn)
+            if warning is not None:
+                logger.error("%s: %s", self.path, warning)
+                self.warnings.append(warning)
             version = self._check(conn)
         except sqlite3.DatabaseError as e:
             conn.close()
-            if getattr(e, "sqlite_errorcode", None) not in _CORRUPTION_CODES:
+            code = getattr(e, "sqlite_errorcode", None)
+            if isinstance(code, int) and code & 0xFF in _READ_ONLY_CODES and self.path.is_file():
+                conn, version = self._open_read_only(e)
+            elif code not in _CORRUPTION_CODES:
                 raise StoreError(f"Cannot open {self.path}: {describe_error(e)}") from e
-            self.recovered_from = self._move_aside(str(e))
-            conn = self._connect()
-            version = self._check(conn)
+            else:
+                self.recovered_from = self._move_aside(str(e))
+                conn = self._connect()
+                version = self._check(conn)
+        finally:
+            wal.discard()
         if version > SCHEMA_VERSION:
             conn.close()
             raise SchemaTooNewError(
@@ -143,9 +168,46 @@ class ConfigStore(OutboxTables, SharedReads, PolledChanges):
                 f"(schema {version}; this version reads up to {SCHEMA_VERSION}). "
                 f"It was left untouched: update the application to open it."
             )
-        self._configure(conn)
-        self._migrate(conn, version)
+        if self.read_only and version < SCHEMA_VERSION:
+            conn.close()
+            raise StoreError(
+                f"{self.path} must be upgraded for this version, but its folder cannot be "
+                f"written; make {self.path.parent} writable and start again."
+            )
+        missing = missing_tables(conn, version)
+        if missing:
+            conn.close()
+            raise StoreError(
+                f"{self.path} lacks the table{'s' if len(missing) > 1 else ''} "
+                f"{', '.join(missing)} although its schema version says otherwise; it was "
+                f"left untouched: restore it from a backup, or move it aside to start anew."
+            )
+        if not self.read_only:
+            self._configure(conn)
+            self._migrate(conn, version)
         return conn
+
+    def _open_read_only(self, error: sqlite3.Error) -> tuple[sqlite3.Connection, int]:
+        """Open the database read-only, after it could not be opened for writing.
+
+        Without its ``-shm`` file, a WAL database in a folder that cannot be
+        written opens only as immutable: nothing else can change it either.
+        """
+        for query in ("mode=ro", "mode=ro&immutable=1"):
+            conn = self._connect(query)
+            try:
+                version = self._check(conn)
+            except sqlite3.Error:
+                conn.close()
+                continue
+            self.read_only = True
+            self.warnings.append(
+                f"The data folder {self.path.parent} cannot be written: the configurations "
+                f"are shown read-only, and changes cannot be saved until it is writable."
+            )
+            logger.warning("%s", self.warnings[-1])
+            return conn, version
+        raise StoreError(f"Cannot open {self.path}: {describe_error(error)}") from error
 
     def _check(self, conn: sqlite3.Connection) -> int:
         """Return the schema version; raise DatabaseError if the file is damaged."""
@@ -210,6 +272,11 @@ class ConfigStore(OutboxTables, SharedReads, PolledChanges):
         Raises:
             StoreError: The database could not be written; nothing was changed.
         """
+        if self.read_only:
+            raise StoreError(
+                f"Could not {action}: {self.path} is open read-only, because its folder "
+                f"cannot be written. Make {self.path.parent} writable and start again."
+            )
         with self._lock:
             conn = self._conn
             nested = conn.in_transaction
@@ -295,15 +362,24 @@ class ConfigStore(OutboxTables, SharedReads, PolledChanges):
         config.uid = row["uid"]
         config.revision = row["revision"]
         config.settings_version = row["settings_version"]
-        config.time_added = datetime.fromisoformat(row["time_added"])
-        config.last_updated = datetime.fromisoformat(row["last_updated"])
         config.set_stored_settings(row["settings"], self.codec.decode)
+        config.time_added = self._time(config, row, "time_added")
+        config.last_updated = self._time(config, row, "last_updated")
         try:
             config.extra_data = json.loads(row["extra_data"])
         except ValueError:
             config.extra_data = {}
             config.problems.append("The stored extra data could not be read.")
         return config
+
+    @staticmethod
+    def _time(config: IntegrationConfig, row: sqlite3.Row, column: str) -> datetime | None:
+        try:
+            return datetime.fromisoformat(row[column])
+        except (TypeError, ValueError):
+            what = "time it was added" if column == "time_added" else "time of its last change"
+            config.problems.append(f"The stored {what} ({row[column]!r}) could not be read.")
+            return None
 
     def enabled_integration_ids(self) -> set[str]:
         """Return the IDs of integrations with at least one enabled configuration."""
@@ -375,18 +451,36 @@ class ConfigStore(OutboxTables, SharedReads, PolledChanges):
         }
         return int(generation)
 
-    def _conflict(self, conn: sqlite3.Connection, config: IntegrationConfig) -> ConfigConflictError:
+    def _conflict(
+        self,
+        conn: sqlite3.Connection,
+        config: IntegrationConfig,
+        retry: str = "save again to overwrite",
+    ) -> ConfigConflictError:
         exists = conn.execute("SELECT 1 FROM configs WHERE id = ?", (config.id,)).fetchone()
         change = "changed" if exists else "deleted"
         return ConfigConflictError(
             f"The configuration {config.name!r} was {change} by another window or process "
-            f"since it was loaded. Reload it, or save again to overwrite."
+            f"since it was loaded. Reload it, or {retry}."
         )
 
-    def delete_config(self, config: IntegrationConfig) -> int:
-        """Delete a configuration; return the configuration generation after it."""
+    def delete_config(self, config: IntegrationConfig, *, force: bool = False) -> int:
+        """Delete a configuration; return the configuration generation after it.
+
+        Raises:
+            ConfigConflictError: It changed in the database since it was loaded
+                (unless ``force``), so deleting it would discard that change.
+            StoreError: The database could not be written.
+        """
         with self.transaction(f"delete the configuration {config.name!r}") as conn:
-            conn.execute("DELETE FROM configs WHERE id = ?", (config.id,))
+            deleted = conn.execute(
+                "DELETE FROM configs WHERE id = ? AND (revision = ? OR ?) RETURNING id",
+                (config.id, config.revision, force),
+            ).fetchone()
+            if deleted is None and not force:
+                exists = conn.execute("SELECT 1 FROM configs WHERE id = ?", (config.id,))
+                if exists.fetchone() is not None:
+                    raise self._conflict(conn, config, "delete it anyway")
             generation = conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[
                 0
             ]

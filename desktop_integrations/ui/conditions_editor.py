@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QSignalBlocker, QStringListModel, Qt
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QToolButton,
@@ -24,8 +26,11 @@ from desktop_integrations.condition_fields import (
 )
 from desktop_integrations.conditions import MODES, Conditions
 from desktop_integrations.fields import UIField
+from desktop_integrations.messages import FieldError
 from desktop_integrations.ui.widgets.field_widget import FieldWidget
 
+#: The colour of a rule's errors (as under the dialog's fields).
+ERROR_COLOR = "#b3261e"
 #: The entry of the choice box that tests one of the event's fields.
 FIELD_CHOICE = "field"
 
@@ -61,8 +66,20 @@ class RuleRow(QWidget):
         self.remove.setText("✕")
         self.remove.setAccessibleName("Remove rule")
         self.remove.setToolTip("Remove this rule")
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        layout = QHBoxLayout()
+        column.addLayout(layout)
+        #: Why this rule cannot be saved, under it; hidden when it can.
+        self.error_label = QLabel(self)
+        self.error_label.setWordWrap(True)
+        self.error_label.setAccessibleName("Errors in this rule")
+        palette = self.error_label.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, QColor(ERROR_COLOR))
+        self.error_label.setPalette(palette)
+        self.error_label.hide()
+        column.addWidget(self.error_label)
         for widget in (self.choice, self.field_name, self.operator):
             layout.addWidget(widget)
         layout.addWidget(self.value, 1)
@@ -87,6 +104,12 @@ class RuleRow(QWidget):
         self._suggestions.setStringList(list(field.choices) if field is not None else [])
         if current is not None and index < 0:
             self.operator.currentIndexChanged.emit(self.operator.currentIndex())
+
+    def set_errors(self, errors: list[FieldError]) -> None:
+        """Show ``errors`` under the rule (none: hide them); pydantic's text is the tooltip."""
+        self.error_label.setText(" ".join(error.message for error in errors))
+        self.error_label.setToolTip("\n".join(error.raw for error in errors))
+        self.error_label.setVisible(bool(errors))
 
     def rule(self) -> dict[str, str]:
         """Return the rule as the form validates it."""
@@ -173,6 +196,20 @@ class ConditionsEditor(FieldWidget):
         self._rules_layout.removeWidget(row)
         row.deleteLater()
         self.changed.emit()
+
+    def place_errors(self, errors: list[FieldError]) -> list[FieldError]:
+        """Show each rule's errors under that rule; return the other errors."""
+        by_row: dict[int, list[FieldError]] = {}
+        rest = []
+        for error in errors:
+            number = error.loc[1] if len(error.loc) > 1 and error.loc[0] == "rules" else None
+            if isinstance(number, int) and 0 <= number < len(self.rows):
+                by_row.setdefault(number, []).append(error)
+            else:
+                rest.append(error)
+        for number, row in enumerate(self.rows):
+            row.set_errors(by_row.get(number, []))
+        return rest
 
     def _mode_changed(self, *_args: Any) -> None:
         self._show_rules()

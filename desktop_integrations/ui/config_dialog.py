@@ -6,9 +6,10 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QApplication,
     QDialog,
     QDialogButtonBox,
     QMessageBox,
@@ -24,9 +25,11 @@ from desktop_integrations.field_rules import FieldRule, inactive_fields
 from desktop_integrations.fields import UIField, ui_fields
 from desktop_integrations.forms import BASIC_FIELDS, NON_FIELD_ERRORS, BoundConfigForm
 from desktop_integrations.integration import Integration
+from desktop_integrations.messages import FieldError
 from desktop_integrations.ui.banner import Banner
 from desktop_integrations.ui.deliveries_view import install_delivery_ui
 from desktop_integrations.ui.dialog_actions import DialogAction, dialog_actions, dialog_sections
+from desktop_integrations.ui.dialog_buttons import ask_unsaved, button_box
 from desktop_integrations.ui.fieldset_group import FieldRow, FieldsetGroup
 from desktop_integrations.ui.icons import app_icon, integration_icon
 from desktop_integrations.ui.settings import ui_settings
@@ -76,6 +79,7 @@ class ConfigDialog(QDialog):
         self._config = config
         self._rows: dict[str, FieldRow] = {}
         self._groups: list[FieldsetGroup] = []
+        self._following_focus = False
         self._ruled: dict[str, FieldRule] = {}
         self.setWindowIcon(integration_icon(integration))
         self.banner = Banner(self)
@@ -116,6 +120,9 @@ class ConfigDialog(QDialog):
         self._scroll = QScrollArea(self)
         self._scroll.setWidgetResizable(True)
         self._scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        # No Tab stop of its own: the focus goes from field to field, never to
+        # the scroll area, where it would show nowhere.
+        self._scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._scroll.setWidget(content)
 
     def _add_field(self, group: FieldsetGroup, field: UIField) -> None:
@@ -126,10 +133,7 @@ class ConfigDialog(QDialog):
         self._rows[field.name] = group.add_field(field, widget)
 
     def _build_buttons(self) -> None:
-        buttons = QDialogButtonBox.StandardButton
-        self.button_box = QDialogButtonBox(
-            buttons.Ok | buttons.Cancel | buttons.Apply | buttons.RestoreDefaults, self
-        )
+        self.button_box = button_box(self)
         self.button_box.accepted.connect(self.accept)
         self.button_box.rejected.connect(self.reject)
         self.button_box.clicked.connect(self._on_clicked)
@@ -144,7 +148,8 @@ class ConfigDialog(QDialog):
         if action.icon:
             button.setIcon(app_icon(action.icon))
         button.clicked.connect(lambda: self._run_action(action))
-        self.button_box.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
+        # With Restore Defaults, on the left: away from OK and Cancel.
+        self.button_box.addButton(button, QDialogButtonBox.ButtonRole.ResetRole)
         return button
 
     def add_section(self, widget: QWidget) -> None:
@@ -215,11 +220,16 @@ class ConfigDialog(QDialog):
         )
         problems = list(self._config.problems) if self._config is not None else []
         if self._config is not None and (problems or not form.is_valid()):
-            self.show_errors(form.errors, problems)
+            self.show_errors(form.errors, problems, details=form.error_details)
         else:
             self.show_errors({})
         # The values shown are the baseline: only an unsaved copy can be applied.
         self._apply_button().setEnabled(self._is_unsaved_copy())
+        self.button_box.button(QDialogButtonBox.StandardButton.Reset).setEnabled(False)
+
+    def reset(self) -> None:
+        """Show the saved values again (a new configuration: the starting values)."""
+        self._load(self.integration.build_config_form(self._config))
 
     def restore_defaults(self) -> None:
         """Put every setting back to its default; the name and enabled flag stay."""
@@ -232,11 +242,26 @@ class ConfigDialog(QDialog):
 
     # Validation and saving -------------------------------------------------
 
-    def show_errors(self, errors: dict[str, list[str]], notes: list[str] | None = None) -> None:
-        """Show each field's errors next to it, a banner, and focus the first bad field."""
+    def show_errors(
+        self,
+        errors: dict[str, list[str]],
+        notes: list[str] | None = None,
+        *,
+        details: dict[str, list[FieldError]] | None = None,
+    ) -> None:
+        """Show each field's errors next to it, a banner, and focus the first bad field.
+
+        Args:
+            errors: Messages by field name (``"__all__"``: the whole form).
+            notes: More lines for the banner.
+            details: The same errors, located, with pydantic's text (see
+                :attr:`BoundConfigForm.error_details`): a rule's error goes
+                next to that rule, and pydantic's text into a tooltip.
+        """
         first: FieldRow | None = None
         for name, row in self._rows.items():
-            row.set_errors(errors.get(name, []))
+            located = details.get(name, []) if details is not None else None
+            row.set_errors(errors.get(name, []), located)
             if name in errors and first is None:
                 first = row
         for group in self._groups:
@@ -257,7 +282,7 @@ class ConfigDialog(QDialog):
         form = self.integration.build_config_form(self._config, self.data())
         if form.is_valid():
             return form
-        self.show_errors(form.errors)
+        self.show_errors(form.errors, details=form.error_details)
         return None
 
     def apply(self) -> bool:
@@ -351,7 +376,9 @@ class ConfigDialog(QDialog):
         return self.button_box.button(QDialogButtonBox.StandardButton.Apply)
 
     def _update_buttons(self) -> None:
-        self._apply_button().setEnabled(self.has_changes() or self._is_unsaved_copy())
+        changed = self.has_changes()
+        self._apply_button().setEnabled(changed or self._is_unsaved_copy())
+        self.button_box.button(QDialogButtonBox.StandardButton.Reset).setEnabled(changed)
 
     def _is_unsaved_copy(self) -> bool:
         return self._config is not None and self._config.id is None
@@ -362,6 +389,8 @@ class ConfigDialog(QDialog):
             self.apply()
         elif role == QDialogButtonBox.StandardButton.RestoreDefaults:
             self.restore_defaults()
+        elif role == QDialogButtonBox.StandardButton.Reset:
+            self.reset()
 
     def accept(self) -> None:
         """Save, and close only if saving succeeded; with nothing changed, just close."""
@@ -371,19 +400,63 @@ class ConfigDialog(QDialog):
             super().accept()
 
     def reject(self) -> None:
-        """Close without saving, asking first if there are unsaved changes."""
+        """Close without saving; with unsaved changes, ask: Save, Discard or Cancel."""
         if self.has_changes():
-            answer = QMessageBox.question(
-                self,
-                "Discard changes?",
-                "You have unsaved changes. Discard them?",
-                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Cancel,
-            )
-            if answer != QMessageBox.StandardButton.Discard:
+            choice = ask_unsaved(self)
+            if choice == "save":
+                self.accept()
+                return
+            if choice != "discard":
                 return
         self._save_geometry()
         super().reject()
+
+    # Re-checking a field as the user leaves it ------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Start re-checking fields with errors as the focus leaves them."""
+        super().showEvent(event)
+        app = QApplication.instance()
+        if isinstance(app, QApplication) and not self._following_focus:
+            app.focusChanged.connect(self._focus_changed)
+            self._following_focus = True
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        """Stop following the focus."""
+        app = QApplication.instance()
+        if isinstance(app, QApplication) and self._following_focus:
+            app.focusChanged.disconnect(self._focus_changed)
+            self._following_focus = False
+        super().hideEvent(event)
+
+    def _row_holding(self, widget: QWidget | None) -> FieldRow | None:
+        if widget is None:
+            return None
+        return next(
+            (
+                row
+                for row in self._rows.values()
+                if row.widget is widget or row.widget.isAncestorOf(widget)
+            ),
+            None,
+        )
+
+    def _focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:
+        row = self._row_holding(old)
+        if row is None or row is self._row_holding(new) or not row.has_errors():
+            return
+        self.recheck(row.widget.field.name)
+
+    def recheck(self, name: str) -> None:
+        """Validate again and show the field ``name``'s errors now (none: clear them).
+
+        The banner goes once no field shows an error.
+        """
+        form = self.integration.build_config_form(self._config, self.data())
+        row = self._rows[name]
+        row.set_errors(form.errors.get(name, []), form.error_details.get(name, []))
+        if not any(r.has_errors() for r in self._rows.values()):
+            self.banner.hide()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Treat closing the window like Cancel."""

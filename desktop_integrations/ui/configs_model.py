@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import bisect
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
@@ -56,6 +55,29 @@ LOADING = "Loading…"
 ROW_BY_ROW = 32
 #: How long changes from other threads are gathered before the list shows them (ms).
 GATHER_MS = 25
+#: From this many rows on, :meth:`ConfigsModel.reload` reads in a worker thread.
+BACKGROUND_ROWS = 20_000
+
+#: What a reload read: the sorted rows, the rows by ID, and the integrations' sort keys.
+_Reloaded = tuple[list[Row], dict[int, Row], dict[str, IntegrationKey]]
+
+
+def _read_rows(manager: IntegrationManager, name_of: Callable[[str], str]) -> _Reloaded:
+    """Read and sort every row, in any thread; ``name_of`` gives an integration's name."""
+    keys: dict[str, IntegrationKey] = {}
+
+    def key(integration_id: str) -> IntegrationKey:
+        found = keys.get(integration_id)
+        if found is None:
+            found = keys[integration_id] = (name_of(integration_id).casefold(), integration_id)
+        return found
+
+    rows = [
+        (id_, integration_id, name, enabled, name.casefold())
+        for id_, integration_id, name, enabled in manager.store.config_summaries()
+    ]
+    rows = sort_rows(rows, key)
+    return rows, {row[ROW_ID]: row for row in rows}, keys
 
 
 class ConfigsModel(QAbstractTableModel):
@@ -77,6 +99,7 @@ class ConfigsModel(QAbstractTableModel):
     #: Emitted with a message when toggling a configuration failed.
     errorOccurred = Signal(str)
     _changesWaiting = Signal()
+    _reloaded = Signal(int, object)
 
     def __init__(self, manager: IntegrationManager, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -88,6 +111,9 @@ class ConfigsModel(QAbstractTableModel):
         self._filter = ""
         self._keys: dict[str, IntegrationKey] = {}
         self._icons: dict[str, QIcon] = {}
+        self._seen_names: dict[str, str] = {
+            integration.id: integration.name for integration in manager.get_integrations()
+        }
         self._problems: dict[int, list[str]] = {}
         # Saves and deletes arrive from any thread; they wait here (ID -> new
         # row, None: deleted) until the model's thread applies them in one go.
@@ -95,9 +121,14 @@ class ConfigsModel(QAbstractTableModel):
         # the None key says that there is one.
         self._pending: dict[int | None, Row | None] = {}
         self._deleted: list[IntegrationConfig] = []
+        # While a long list is read again in the background, the changes noted
+        # meanwhile are kept here too, to apply again on top of what was read.
+        self._reloads = 0
+        self._replay: dict[int | None, Row | None] | None = None
+        self._replay_deleted: list[IntegrationConfig] = []
+        self._reloaded.connect(self._show_reloaded)
         self._lock = threading.Lock()
         self._thread = threading.get_ident()
-        self._batching = 0
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(GATHER_MS)
@@ -120,28 +151,20 @@ class ConfigsModel(QAbstractTableModel):
     def _on_deleted(self, _sender: Any, config: IntegrationConfig, **_kwargs: Any) -> None:
         with self._lock:
             self._deleted.append(config)
+            if self._replay is not None:
+                self._replay_deleted.append(config)
         self._note(None, None)
 
     def _note(self, config_id: int | None, row: Row | None) -> None:
         with self._lock:
             first = not self._pending
             self._pending[config_id] = row
+            if self._replay is not None:
+                self._replay[config_id] = row
         if threading.get_ident() == self._thread:
-            if not self._batching:
-                self.apply_pending()
+            self.apply_pending()
         elif first:
             self._changesWaiting.emit()  # queued: starts the timer in the model's thread
-
-    @contextmanager
-    def batch(self) -> Iterator[None]:
-        """Gather the saves and deletes made inside the block; show them all at its end."""
-        self._batching += 1
-        try:
-            yield
-        finally:
-            self._batching -= 1
-            if not self._batching:
-                self.apply_pending()
 
     # Rows ----------------------------------------------------------------
 
@@ -154,16 +177,30 @@ class ConfigsModel(QAbstractTableModel):
     def _integration_name(self, integration_id: str) -> str:
         integration = self._listed(integration_id)
         if integration is not None:
+            self._seen_names[integration_id] = integration.name
             return integration.name
-        # An unavailable integration is known only by its ID; Status says it is missing.
-        return LOADING if self.loading else integration_id
+        if self.loading:
+            return LOADING
+        # Removed or broken since it was seen: still known by its name; Status
+        # says that it is unavailable. Never seen: known only by its ID.
+        return self._seen_names.get(integration_id, integration_id)
+
+    def integration_label(self, integration_id: str) -> str:
+        """Return how the list names an integration: its name when known, else its ID."""
+        return self._integration_name(integration_id)
+
+    def _key_name(self, integration_id: str) -> str:
+        """The name an integration's rows sort by (any thread)."""
+        integration = self._listed(integration_id)
+        return integration.name if integration is not None else integration_id
 
     def _integration_key(self, integration_id: str) -> IntegrationKey:
         key = self._keys.get(integration_id)
         if key is None:
-            integration = self._listed(integration_id)
-            name = integration.name if integration is not None else integration_id
-            key = self._keys[integration_id] = (name.casefold(), integration_id)
+            key = self._keys[integration_id] = (
+                self._key_name(integration_id).casefold(),
+                integration_id,
+            )
         return key
 
     def _sort_key(self, row: Row) -> tuple[IntegrationKey, str, int]:
@@ -172,25 +209,53 @@ class ConfigsModel(QAbstractTableModel):
     def reload(self) -> None:
         """Read every configuration from the database again.
 
-        Views keep their selection: see :class:`~desktop_integrations.ui.configs_pane.ConfigsPane`.
+        A long list (:data:`BACKGROUND_ROWS` rows or more) is read in a worker
+        thread and shown when it is ready, so that the window never waits for
+        the database; saves noted meanwhile are applied again on top. Views
+        keep their selection: see :class:`~desktop_integrations.ui.configs_pane.ConfigsPane`.
         """
         with self._lock:
             self._pending.clear()
-        self.beginResetModel()
-        self._icons.clear()
-        self._keys.clear()
-        self._problems.clear()
-        rows = [
-            (id_, integration_id, name, enabled, name.casefold())
-            for id_, integration_id, name, enabled in self.manager.store.config_summaries()
-        ]
-        self._set_rows(sort_rows(rows, self._integration_key))
-        self.endResetModel()
+            self._deleted.clear()
+            self._reloads += 1
+            token = self._reloads
+            background = len(self._rows) >= BACKGROUND_ROWS
+            self._replay = {} if background else None
+        if not background:
+            self._show_reloaded(token, _read_rows(self.manager, self._key_name))
+            return
 
-    def _set_rows(self, rows: list[Row]) -> None:
-        self._rows = rows
-        self._by_id = {row[ROW_ID]: row for row in rows}
-        self._shown = self._matching(rows)
+        def read() -> None:
+            try:
+                result: _Reloaded | str = _read_rows(self.manager, self._key_name)
+            except IntegrationError as e:
+                result = f"Could not read the configurations again: {e}"
+            self._reloaded.emit(token, result)
+
+        threading.Thread(target=read, name="configs-reload", daemon=True).start()
+
+    def _show_reloaded(self, token: int, result: _Reloaded | str) -> None:
+        with self._lock:
+            if token != self._reloads:
+                return  # a newer reload is on its way
+            replay, self._replay = self._replay, None
+            if replay:
+                self._pending.update(replay)
+                self._deleted += self._replay_deleted
+            self._replay_deleted = []
+        if isinstance(result, str):
+            self.errorOccurred.emit(result)
+        else:
+            rows, by_id, keys = result
+            self.beginResetModel()
+            self._icons.clear()
+            self._problems.clear()
+            self._keys = keys
+            self._rows, self._by_id = rows, by_id
+            self._shown = self._matching(rows)
+            self.endResetModel()
+        if replay:
+            self.apply_pending()
 
     def set_loading(self, loading: bool) -> None:
         """Say whether plugins are still loading: rows then say so instead of "Unavailable".
@@ -303,14 +368,38 @@ class ConfigsModel(QAbstractTableModel):
         kept = {row[0] for row in found}
         return {config_id for config_id in candidates if config_id not in kept}
 
-    def _apply_many(self, pending: dict[int, Row | None]) -> None:
-        """Apply a burst of changes in one reset; the views keep their selection."""
+    def _apply_many(self, changes: dict[int, Row | None]) -> None:
+        """Apply a burst of changes in one reset; the views keep their selection.
+
+        The sorted rows are cut and joined around the changed ones (list
+        slices, in C), so a burst costs its own size, not the list's.
+        """
+        old = [self._by_id[key] for key in changes if key in self._by_id]
+        drop = sorted(self._position(self._rows, row) for row in old)
+        kept: list[Row] = []
+        start = 0
+        for position in drop:
+            kept += self._rows[start:position]
+            start = position + 1
+        kept += self._rows[start:]
+        added = sorted((row for row in changes.values() if row is not None), key=self._sort_key)
+        rows: list[Row] = []
+        start = 0
+        for row in added:
+            position = bisect.bisect_left(kept, self._sort_key(row), lo=start, key=self._sort_key)
+            rows += kept[start:position]
+            rows.append(row)
+            start = position
+        rows += kept[start:]
         self.beginResetModel()
-        rows = [row for row in self._rows if row[ROW_ID] not in pending]
-        rows += [row for row in pending.values() if row is not None]
-        for config_id in pending:
+        for config_id, change in changes.items():
             self._problems.pop(config_id, None)
-        self._set_rows(sort_rows(rows, self._integration_key))
+            if change is None:
+                self._by_id.pop(config_id, None)
+            else:
+                self._by_id[config_id] = change
+        self._rows = rows
+        self._shown = self._matching(rows)
         self.endResetModel()
 
     def _replace(self, old: Row, row: Row) -> None:
@@ -462,8 +551,8 @@ class ConfigsModel(QAbstractTableModel):
             if self.loading:
                 return f"{row[ROW_NAME]}: its integration is loading."
             return (
-                f"The integration {row[ROW_INTEGRATION]!r} is not installed. "
-                "This configuration is kept and comes back with its plugin."
+                f"The integration {integration_name} ({row[ROW_INTEGRATION]}) is not "
+                "installed. This configuration is kept and comes back with its plugin."
             )
         problems = self.problems(number)
         if problems:

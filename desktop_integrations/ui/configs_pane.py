@@ -171,6 +171,11 @@ class ConfigsPane(QWidget):
         row = self._selected_row()
         return self.model.integration_id_at(row) if row >= 0 else None
 
+    def selected_problems(self) -> list[str]:
+        """Return why the selected configuration's stored settings need attention (or [])."""
+        row = self._selected_row()
+        return self.model.problems(row) if row >= 0 else []
+
     def selected_enabled(self) -> bool | None:
         """Return whether the selected configuration is enabled; None without a selection."""
         row = self._selected_row()

@@ -179,7 +179,7 @@ def _show_result(dialog: ConfigDialog, relay: _Relay, delivery: Delivery) -> Non
 
 
 SEND_TEST_EVENT = DialogAction(
-    "Send Test Event",
+    "Send &Test Event",
     send_test_event,
     tooltip="Send a test event with the settings shown, and show what the service answered.",
     icon="action-send",

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from desktop_integrations.fields import UIField
 from desktop_integrations.forms import Fieldset
+from desktop_integrations.messages import FieldError, item_label
 from desktop_integrations.ui.widgets import FieldWidget
 
 #: The colour of error messages under the fields.
@@ -67,6 +68,7 @@ class FieldRow:
         self.cell = cell
         self._notes = notes
         self._error_label: QLabel | None = None
+        self._has_errors = False
 
     @property
     def error_label(self) -> QLabel:
@@ -84,14 +86,28 @@ class FieldRow:
         return self._error_label
 
     def has_errors(self) -> bool:
-        """Return whether errors are shown under the field."""
-        return self._error_label is not None and not self._error_label.isHidden()
+        """Return whether errors are shown under the field or next to a part of it."""
+        return self._has_errors
 
-    def set_errors(self, messages: list[str]) -> None:
-        """Show ``messages`` under the field (none: hide the label)."""
+    def set_errors(self, messages: list[str], details: list[FieldError] | None = None) -> None:
+        """Show ``messages`` under the field (none: hide the label).
+
+        With ``details`` (the same errors, located), the widget first places
+        those that belong next to a part of it; pydantic's own text of each
+        goes into the label's tooltip, for plugin authors.
+        """
+        raw = ""
+        self._has_errors = bool(messages or details)
+        if details is not None:
+            placed = self.widget.place_errors(details)
+            messages = [item_label(d.loc) + d.message for d in placed]
+            raw = "\n".join(f"{d.message} (pydantic: {d.raw})" for d in details)
+        elif not messages:
+            self.widget.place_errors([])
         if not messages and self._error_label is None:
             return
         self.error_label.setText(" ".join(messages))
+        self.error_label.setToolTip(raw)
         self.error_label.setVisible(bool(messages))
 
     def is_shown(self) -> bool:

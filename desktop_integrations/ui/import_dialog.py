@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
+import threading
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -25,7 +24,6 @@ from desktop_integrations.cli.transfer import (
     apply_import,
     plan_import,
 )
-from desktop_integrations.config import IntegrationConfig
 from desktop_integrations.errors import IntegrationError
 from desktop_integrations.manager import IntegrationManager
 from desktop_integrations.ui.banner import Banner
@@ -46,12 +44,12 @@ class ImportDialog(QDialog):
         manager: The manager to import into.
         path: The export file (for the title and messages).
         text: The file's text.
-        batch: Returns a context that gathers the list's updates into one (the
-            configurations model's ``batch``); None: none.
     """
 
     #: Emitted with one sentence per entry once the import is stored.
     imported = Signal(list)
+    # From the worker thread: the lines to show, and whether it was stored.
+    _done = Signal(list, bool)
 
     def __init__(
         self,
@@ -59,13 +57,11 @@ class ImportDialog(QDialog):
         path: Path,
         text: str,
         parent: QWidget | None = None,
-        batch: Callable[[], AbstractContextManager[None]] | None = None,
     ) -> None:
         super().__init__(parent)
         self.manager = manager
         self.path = path
         self._text = text
-        self._batch = batch
         self.setWindowTitle(f"Import {path.name}")
         self.banner = Banner(self)
         self.summary = QLabel(self)
@@ -91,6 +87,7 @@ class ImportDialog(QDialog):
         layout.addWidget(self.button_box)
         self.resize(640, 420)
         self.plan: ImportPlan | None = None
+        self._done.connect(self._finished)
         self._plan()
 
     def _plan(self) -> None:
@@ -130,23 +127,41 @@ class ImportDialog(QDialog):
         item.setToolTip(item.text())
         return item
 
-    def run_import(self) -> list[tuple[ImportChoice, IntegrationConfig | None]] | None:
-        """Store the planned import; return what was done, or None (the banner says why)."""
+    def run_import(self) -> None:
+        """Store the planned import in a worker thread; :attr:`finished` follows.
+
+        The window stays responsive however many entries there are: the list
+        shows the saves in batches as they arrive.
+        """
         if self.plan is None:
-            return None
-        try:
-            with self._batch() if self._batch is not None else nullcontext():
-                results = apply_import(self.manager, self.plan)
-        except ConfigImportError as e:
-            self.banner.show_message([str(e), *e.problems], "error")
-            return None
-        except IntegrationError as e:
-            self.banner.show_message(f"Nothing was imported: {e}", "error")
-            return None
-        self.imported.emit([choice.describe(config) for choice, config in results])
-        return results
+            return
+        plan = self.plan
+        self.import_button.setEnabled(False)
+        self.as_new.setEnabled(False)
+        self.summary.setText(f"Importing {len(plan.choices)} entries…")
+
+        def work() -> None:
+            try:
+                results = apply_import(self.manager, plan)
+            except ConfigImportError as e:
+                self._done.emit([str(e), *e.problems], False)
+                return
+            except IntegrationError as e:
+                self._done.emit([f"Nothing was imported: {e}"], False)
+                return
+            self._done.emit([choice.describe(config) for choice, config in results], True)
+
+        threading.Thread(target=work, name="import", daemon=True).start()
+
+    def _finished(self, lines: list[str], ok: bool) -> None:
+        if not ok:
+            self.banner.show_message(lines, "error")
+            self._plan()
+            self.as_new.setEnabled(True)
+            return
+        self.imported.emit(lines)
+        super().accept()
 
     def accept(self) -> None:
-        """Import, and close if it worked."""
-        if self.run_import() is not None:
-            super().accept()
+        """Import; the dialog closes once the import is stored."""
+        self.run_import()

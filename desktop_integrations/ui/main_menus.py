@@ -63,6 +63,13 @@ def build_actions(window: MainWindow) -> dict[str, QAction]:
             shortcut="Ctrl+D",
             tip="Copy the selected configuration",
         ),
+        "fix": _action(
+            window,
+            "&Fix…",
+            window.edit_selected,
+            icon="action-edit",
+            tip="Open the selected configuration with the settings that need attention marked",
+        ),
         "toggle_enabled": _action(
             window,
             "Disa&ble\tSpace",
@@ -122,14 +129,14 @@ def build_actions(window: MainWindow) -> dict[str, QAction]:
     actions["delete"].setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
     # The list's context menu offers what applies to the row under the pointer.
     window.configs_view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-    for key in ("edit", "duplicate", "toggle_enabled", "delete"):
+    for key in ("fix", "edit", "duplicate", "toggle_enabled", "delete"):
         window.configs_view.addAction(actions[key])
     actions["plugins"].setCheckable(True)
     actions["plugins"].setEnabled(window.extension_manager is not None)
     menu_bar = window.menuBar()
     for title, names in (
         ("&File", ("new", None, "import", "export", None, "plugins_folder", None, "quit")),
-        ("&Edit", ("edit", "duplicate", "toggle_enabled", "delete", None, "find")),
+        ("&Edit", ("fix", "edit", "duplicate", "toggle_enabled", "delete", None, "find")),
         ("&View", ("reload", "plugins")),
         ("&Help", ("about",)),
     ):

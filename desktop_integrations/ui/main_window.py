@@ -17,12 +17,13 @@ from PySide6.QtWidgets import (
 from desktop_integrations import paths
 from desktop_integrations.__about__ import __version__
 from desktop_integrations.config import IntegrationConfig
-from desktop_integrations.errors import IntegrationError
+from desktop_integrations.errors import ConfigConflictError, IntegrationError
 from desktop_integrations.extensions.manager import ExtensionManager
 from desktop_integrations.manager import IntegrationManager
 from desktop_integrations.signals import extensions_changed
 from desktop_integrations.ui.banner import Banner
 from desktop_integrations.ui.configs_pane import ConfigsPane
+from desktop_integrations.ui.folders import no_file_manager
 from desktop_integrations.ui.icons import app_icon
 from desktop_integrations.ui.integration_picker import IntegrationPicker
 from desktop_integrations.ui.main_menus import build_actions
@@ -258,6 +259,9 @@ class MainWindow(QMainWindow):
         self.actions_by_name["edit"].setEnabled(usable)
         self.actions_by_name["duplicate"].setEnabled(usable)
         self.actions_by_name["delete"].setEnabled(integration_id is not None)
+        # Repairs: stored settings that no longer validate get a Fix… action.
+        fix = self.actions_by_name["fix"]
+        fix.setVisible(usable and bool(self.configs_pane.selected_problems()))
         toggle = self.actions_by_name["toggle_enabled"]
         toggle.setEnabled(usable)
         enabled = self.configs_pane.selected_enabled()
@@ -359,7 +363,8 @@ class MainWindow(QMainWindow):
             return None
         if integration is None:
             self.banner.show_message(
-                f"“{config.name}” belongs to {config.integration_id!r}, which is not "
+                f"“{config.name}” belongs to "
+                f"{self.configs_model.integration_label(config.integration_id)}, which is not "
                 "installed. It is kept, and can be edited again once its plugin is back.",
                 "warning",
             )
@@ -402,7 +407,17 @@ class MainWindow(QMainWindow):
         if answer != QMessageBox.StandardButton.Yes:
             return False
         try:
-            config.delete()
+            try:
+                config.delete()
+            except ConfigConflictError:
+                from desktop_integrations.ui.conflict_box import ask_delete_conflict
+
+                choice = ask_delete_conflict(self, config.name)
+                if choice == "reload":
+                    self.check_for_changes()
+                if choice != "delete":
+                    return False
+                config.delete(force=True)
         except IntegrationError as e:
             self.show_error(f"Could not delete “{config.name}”: {e}")
             return False
@@ -422,7 +437,8 @@ class MainWindow(QMainWindow):
         from PySide6.QtCore import QUrl
         from PySide6.QtGui import QDesktopServices
 
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
+            self.show_error(no_file_manager(folder))
 
     def show_about(self) -> None:
         """Show the version and the folders in use."""

@@ -25,6 +25,7 @@ from desktop_integrations.errors import IntegrationError
 from desktop_integrations.extensions.discovery import printable
 from desktop_integrations.extensions.loader import LoadError
 from desktop_integrations.extensions.manager import ExtensionManager
+from desktop_integrations.ui.folders import no_file_manager
 
 logger = logging.getLogger(__name__)
 
@@ -215,7 +216,8 @@ class PluginsPage(QWidget):
         except OSError as e:
             self.errorOccurred.emit(f"Cannot create the plugins folder {folder}: {e}")
             return
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
+            self.errorOccurred.emit(no_file_manager(folder))
 
     def rescan(self) -> None:
         """Look for new, changed and removed plugins now."""

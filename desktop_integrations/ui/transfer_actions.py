@@ -57,7 +57,7 @@ def import_file(window: MainWindow, path: Path | None = None) -> ImportDialog | 
     except (OSError, UnicodeDecodeError) as e:
         window.show_error(f"Could not read {path}: {getattr(e, 'strerror', None) or e}")
         return None
-    dialog = ImportDialog(window.manager, path, text, window, batch=window.configs_model.batch)
+    dialog = ImportDialog(window.manager, path, text, window)
     dialog.imported.connect(lambda lines: _report(window, path, lines))
     dialog.open()
     return dialog

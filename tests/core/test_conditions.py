@@ -38,7 +38,7 @@ EVENT = Event(
         ("title", "matches regex", r"^failed", False),
         ("field:branch", "is", "main", True),
         ("field:branch", "is", "release", False),
-        ("field:missing", "is", "", True),
+        ("field:missing", "is not", "x", True),
     ],
 )
 def test_each_rule_matches_or_not(choice: str, operator: str, value: str, expected: bool) -> None:
@@ -72,7 +72,7 @@ def test_all_needs_every_rule_and_any_needs_one() -> None:
             "'(unclosed' is not a valid regular expression",
         ),
         ({"mode": "any", "rules": [{"choice": "colour", "value": "x"}]}, "'colour' is not"),
-        ({"mode": "any", "rules": [{"choice": "field:", "value": "x"}]}, "'field:' is not"),
+        ({"mode": "any", "rules": [{"choice": "field:", "value": "x"}]}, "name of the event field"),
         ({"mode": "all", "rules": []}, "Add at least one rule"),
         ({"mode": "sometimes"}, "mode"),
     ],

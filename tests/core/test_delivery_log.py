@@ -125,3 +125,16 @@ def test_a_delivery_summary_reads_as_one_line() -> None:
     assert ok.summary() == "delivered  'config 1' (test.dummy): HTTP 200 OK in 42 ms"
     assert bad.summary().startswith("FAILED     'config 1' (test.dummy): Could not connect")
     assert "3 attempts" in bad.summary() and "\n" not in bad.summary()
+
+
+def test_a_long_log_is_trimmed_to_the_newest_rows_over_several_transactions(
+    store: ConfigStore,
+) -> None:
+    from desktop_integrations.storage.outbox import PRUNE_BATCH
+
+    rows = [delivery(1, error=str(n)) for n in range(PRUNE_BATCH * 2 + 300)]
+    store.finish_deliveries(rows)
+    deleted = store.prune_deliveries([1], keep_per_config=200, keep_total=5000)
+    assert deleted == len(rows) - 200
+    kept = recent_deliveries(store, 1, limit=1000)
+    assert [d.error for d in kept] == [str(n) for n in range(len(rows) - 1, len(rows) - 201, -1)]

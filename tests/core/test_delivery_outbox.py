@@ -119,3 +119,15 @@ def check_deleted_configuration(webhook: IntegrationManager, server: RecordingSe
     assert failed.status == "failed"
     assert failed.error == "The configuration was deleted before the event was sent."
     assert len(server.requests) == 1
+
+
+def test_every_emission_gets_its_outcome_even_once_the_log_has_trimmed_it(
+    webhook: IntegrationManager, server: RecordingServer
+) -> None:
+    config_id = add_hook(webhook, "Busy", server.url + "/busy")
+    emissions = [emit(Event(title=f"Event {n}")) for n in range(450)]
+    results = [emission.wait(120) for emission in emissions]
+    assert [len(deliveries) for deliveries in results] == [1] * 450
+    assert all(deliveries[0].ok for deliveries in results)
+    # The log keeps the newest 200 of the configuration; the emissions kept theirs.
+    assert len(recent_deliveries(webhook.store, config_id, 1000)) < 450

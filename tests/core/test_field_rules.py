@@ -74,7 +74,7 @@ def test_a_rule_on_a_dependent_field_follows_the_chain(proxy: Integration) -> No
     )
 
     assert "script" in off.inactive_fields
-    assert on.errors == {"script": ["String should have at most 5 characters"]}
+    assert on.errors == {"script": ["Use at most 5 characters."]}
 
 
 def test_saving_keeps_what_was_stored_for_a_hidden_field(

@@ -89,7 +89,11 @@ def test_conflicting_save_is_refused_and_force_overwrites(
     mine.save(force=True)
     assert manager.store.query("SELECT name, revision FROM configs")[0][:] == ("mine", 3)
 
-    theirs.delete()
+    # Their copy is stale now: deleting it would discard my change unnoticed.
+    with pytest.raises(ConfigConflictError, match=r"changed .* Reload it, or delete it anyway"):
+        theirs.delete()
+    assert manager.store.query("SELECT name FROM configs")[0][0] == "mine"
+    theirs.delete(force=True)
     with pytest.raises(ConfigConflictError, match="deleted"):
         mine.save()
     mine.save(force=True)

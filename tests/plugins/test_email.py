@@ -126,7 +126,7 @@ def test_bad_addresses_are_reported_per_field(email: IntegrationManager) -> None
     assert form.errors == {
         "from_address": ["'nobody' is not a mail address."],
         "to_addresses": ["Recipient 2: 'not an address' is not a mail address."],
-        "smtp_port": ["Input should be greater than or equal to 1"],
+        "smtp_port": ["Enter 1 or more."],
     }
 
 

@@ -105,8 +105,8 @@ def test_an_invalid_regex_is_shown_next_to_the_conditions(
     rule.operator.setCurrentIndex(rule.operator.findData("matches regex"))
     rule.value.setText("build (failed")
     assert dialog.validate() is None
-    error = dialog._rows["conditions"].error_label
-    assert "'build (failed' is not a valid regular expression" in error.text()
+    assert "'build (failed' is not a valid regular expression" in rule.error_label.text()
+    assert rule.error_label.isVisibleTo(dialog)
     assert dialog.config is None
     rule.value.setText("build (failed)")
     assert dialog.apply()
@@ -147,3 +147,27 @@ def test_a_plugins_condition_fields_are_offered_with_their_operators(
         assert row.value.placeholderText() == "info, success, warning, error"
     finally:
         hook.disable_hook()
+
+
+def test_an_empty_rule_is_refused_with_an_error_next_to_it(
+    qtbot: QtBot, logfile: Integration, tmp_path: Path
+) -> None:
+    dialog = open_dialog(qtbot, logfile)
+    dialog.field_widget("name").set_value("Audit")
+    dialog.field_widget("path").set_value(str(tmp_path / "a.jsonl"))
+    editor = editor_of(dialog)
+    editor.mode.setCurrentIndex(editor.mode.findData("any"))
+    first = editor.rows[0]  # "Kind is [blank]"
+    second = editor.add_rule()
+    second.value.setText("deploy")
+    assert not dialog.apply()
+    assert dialog.config is None
+    assert first.error_label.isVisibleTo(dialog)
+    assert first.error_label.text() == "Enter a value to compare Kind with."
+    assert not second.error_label.isVisibleTo(dialog)
+    assert dialog.banner.text().startswith("Please correct the errors below.")
+    first.value.setText("build.failed")
+    assert dialog.apply()
+    assert not any(row.error_label.isVisibleTo(dialog) for row in editor.rows)
+    rules = dialog.config.settings["conditions"]["rules"]
+    assert [rule["value"] for rule in rules] == ["build.failed", "deploy"]

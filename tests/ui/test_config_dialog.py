@@ -100,8 +100,12 @@ def test_invalid_input_is_blocked_with_messages_next_to_fields(
     assert dialog.banner.text().startswith(CORRECT_ERRORS)
     errors = {name: dialog._rows[name].error_label for name in ("name", "webhook_url", "channel")}
     assert errors["name"].text() == "Enter a name for this configuration."
-    assert "URL" in errors["webhook_url"].text()
-    assert "pattern" in errors["channel"].text()
+    assert errors["webhook_url"].text() == "Enter a full URL, such as https://example.com/…."
+    assert "valid URL" in errors["webhook_url"].toolTip()  # pydantic's words, for authors
+    assert errors["channel"].text() == (
+        "This is not in the form this field expects; see its help text."
+    )
+    assert "pattern" in errors["channel"].toolTip()
     assert all(label.isVisible() for label in errors.values())
     assert not dialog._rows["token"].error_label.isVisible()
     assert dialog.focusWidget() is dialog.field_widget("name").line_edit  # type: ignore[attr-defined]
@@ -192,7 +196,7 @@ def test_cancel_with_unsaved_changes_asks_first(
     dialog.show()
     fill(dialog, name="Something typed")
     click(dialog, QDialogButtonBox.StandardButton.Cancel)
-    assert asked == ["Discard changes?"]
+    assert asked == ["Save changes?"]
     assert dialog.isVisible() is not closed
 
 

@@ -33,7 +33,11 @@ def server() -> Iterator[RecordingServer]:
 
 
 def send_button(dialog: ConfigDialog) -> QPushButton:
-    [button] = [b for b in dialog.findChildren(QPushButton) if b.text() == "Send Test Event"]
+    [button] = [
+        b
+        for b in dialog.findChildren(QPushButton)
+        if b.text().replace("&", "") == "Send Test Event"
+    ]
     return button
 
 

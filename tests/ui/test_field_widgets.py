@@ -151,7 +151,7 @@ def test_unknown_type_falls_back_to_a_line_edit_validated_by_pydantic(
     dialog.field_widget("name").set_value("Bad map")
     dialog.field_widget("mapping").line_edit.setText('{"x": "not a number"}')  # type: ignore[attr-defined]
     dialog.button_box.button(QDialogButtonBox.StandardButton.Ok).click()
-    assert "integer" in dialog._rows["mapping"].error_label.text()
+    assert "whole number" in dialog._rows["mapping"].error_label.text()
     assert manager.get_integration_configs() == []
 
 
@@ -278,3 +278,24 @@ def test_unknown_type_passes_plain_text_through(dialog: ConfigDialog) -> None:
     assert mapping.value() == "123"
     mapping.line_edit.setText('{"a": 1}')  # type: ignore[attr-defined]
     assert mapping.value() == {"a": 1}
+
+
+def test_a_choice_shows_its_labels_not_its_raw_values(
+    qtbot: QtBot, manager: IntegrationManager
+) -> None:
+    from typing import Literal
+
+    class SecurityForm(IntegrationConfigForm):
+        security: Literal["none", "starttls"] = Field(
+            default="starttls",
+            json_schema_extra={"choice_labels": {"none": "None", "starttls": "STARTTLS"}},
+        )
+
+    cls = type("Security", (Integration,), {"name": "Security", "config_form_cls": SecurityForm})
+    dialog = ConfigDialog(manager.register_integration_class(cls))
+    qtbot.addWidget(dialog)
+    combo = dialog.field_widget("security")
+    assert isinstance(combo, ComboBoxField)
+    box = combo.combo_box
+    assert [box.itemText(i) for i in range(box.count())] == ["None", "STARTTLS"]
+    assert combo.value() == "starttls"

@@ -60,9 +60,9 @@ def test_export_then_import_previews_and_applies_every_change(
     ]
     assert dialog.summary.text() == "In all: 1 to add, 1 to update, 1 unchanged."
     assert names(window) == ["Builds", "Deploys"]  # nothing stored before Import
-    dialog.import_button.click()
-    assert not dialog.isVisible()
-    assert names(window) == ["Builds", "Deploys (prod)", "On call"]
+    dialog.import_button.click()  # stored by a worker thread
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    qtbot.waitUntil(lambda: names(window) == ["Builds", "Deploys (prod)", "On call"])
     assert "Updated #2 'Deploys (prod)'" in window.banner.text()
     token = next(c for c in manager.get_integration_configs() if c.id == 2).get("token")
     assert str(getattr(token, "get_secret_value", lambda: token)()) == "t0k"  # kept

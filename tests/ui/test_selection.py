@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -174,3 +175,67 @@ def test_another_process_saving_keeps_the_selection(
     assert names(window) == ["Another", "Build alerts (CI)", "Deploy alerts"]
     assert selected_name(window) == "Deploy alerts"
     other.shutdown()
+
+
+def test_a_long_list_is_read_again_in_the_background_without_losing_saves(
+    qtbot: QtBot,
+    manager: IntegrationManager,
+    chat: Integration,
+    store: ConfigStore,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from desktop_integrations.ui import configs_model
+
+    two_configs(chat)
+    window = make_window(qtbot, manager)
+    select(window, "Deploy alerts")
+    monkeypatch.setattr(configs_model, "BACKGROUND_ROWS", 1)
+    other = IntegrationManager(ConfigStore(store.path))
+    other.register_integration_class(type(chat)).create_config(
+        name="Another", settings=chat_settings(), save=True
+    )
+    window.check_for_changes()  # reads in a worker thread
+    chat.create_config(name="Saved meanwhile", settings=chat_settings(), save=True)
+    qtbot.waitUntil(lambda: "Another" in names(window))
+    qtbot.waitUntil(lambda: "Saved meanwhile" in names(window))
+    assert names(window) == ["Another", "Build alerts (CI)", "Deploy alerts", "Saved meanwhile"]
+    assert selected_name(window) == "Deploy alerts"
+    other.shutdown()
+
+
+def test_an_integration_gone_since_it_was_seen_keeps_its_name_in_the_list(
+    qtbot: QtBot, manager: IntegrationManager, chat: Integration
+) -> None:
+    two_configs(chat)
+    window = make_window(qtbot, manager)
+    manager.unregister_integration_class(type(chat))
+    window.refresh()
+    model = window.configs_view.model()
+    assert [model.index(row, 1).data() for row in range(model.rowCount())] == ["Chat", "Chat"]
+    assert [model.index(row, 2).data() for row in range(model.rowCount())] == [
+        "Unavailable",
+        "Unavailable",
+    ]
+    select(window, "Deploy alerts")
+    window.edit_selected()
+    assert "belongs to Chat, which is not installed" in window.banner.text()
+
+
+def test_stored_settings_that_no_longer_validate_offer_fix_which_marks_the_field(
+    qtbot: QtBot, manager: IntegrationManager, chat: Integration
+) -> None:
+    from desktop_integrations.ui.config_dialog import ConfigDialog
+
+    chat.create_config(name="Fine", settings=chat_settings(), save=True)
+    chat.create_config(name="Stale", settings=chat_settings(retries="many"), save=True)
+    window = make_window(qtbot, manager)
+    fix = window.actions_by_name["fix"]
+    select(window, "Fine")
+    assert not fix.isVisible()
+    select(window, "Stale")
+    assert fix.isVisible() and fix in window.configs_view.actions()
+    fix.trigger()
+    [dialog] = window.findChildren(ConfigDialog)
+    row = dialog._rows["retries"]
+    assert row.has_errors() and row.error_label.text() == "Enter a whole number, such as 3."
+    assert row.group.is_expanded()  # its collapsed fieldset was opened

@@ -8,6 +8,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QStyle, QVBoxLayout, QWidget
 
 from desktop_integrations.fields import UIField
+from desktop_integrations.messages import FieldError
 
 #: The spacing between editors in a row, for styles that leave it to each pair of widgets.
 _ROW_SPACING = 6
@@ -50,6 +51,15 @@ class FieldWidget(QWidget):
     def set_value(self, value: Any) -> None:
         """Show ``value``, without emitting :attr:`changed`."""
         raise NotImplementedError
+
+    def place_errors(self, errors: list[FieldError]) -> list[FieldError]:
+        """Show the errors that belong next to a part of the editor; return the others.
+
+        The dialog shows the errors returned under the whole field. A widget
+        of several parts (a list of rules) overrides this; it is called with
+        an empty list to clear what it shows.
+        """
+        return errors
 
     def notes_layout(self) -> QVBoxLayout | None:
         """Return the layout under the editor for help text and errors, if the widget has one."""
