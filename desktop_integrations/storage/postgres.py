@@ -94,6 +94,12 @@ class PostgresStore(PostgresData, PostgresOutbox):
             self._migrate(conn)
             self._check_team_key(conn)
             schema = conn.execute("SELECT current_schema()").fetchone()
+        problem = getattr(self.secrets, "problem", "")
+        if problem:
+            self.warnings.append(
+                f"{problem} Secrets of the team's configurations show as not decryptable "
+                f"and cannot be entered; ask a team member for the key file."
+            )
         self.channel = CHANNEL_PREFIX + str(schema[0] if schema else "public")
         self._pool = self._open_pool()
         self._listener = ListenThread(

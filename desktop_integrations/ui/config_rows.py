@@ -9,6 +9,7 @@ from operator import itemgetter
 from typing import Final
 
 from desktop_integrations.config import IntegrationConfig
+from desktop_integrations.manager import IntegrationManager
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +63,63 @@ def sort_rows(rows: list[Row], integration_key: Callable[[str], IntegrationKey])
     for _, start, end in runs:
         ordered += rows[start:end]
     return ordered
+
+
+#: What a reload read: the sorted rows, the rows by ID, and the integrations' sort keys.
+Reloaded = tuple[list[Row], dict[int, Row], dict[str, IntegrationKey]]
+
+
+def read_rows(manager: IntegrationManager, name_of: Callable[[str], str]) -> Reloaded:
+    """Read and sort every row, in any thread; ``name_of`` gives an integration's name."""
+    keys: dict[str, IntegrationKey] = {}
+
+    def key(integration_id: str) -> IntegrationKey:
+        found = keys.get(integration_id)
+        if found is None:
+            found = keys[integration_id] = (name_of(integration_id).casefold(), integration_id)
+        return found
+
+    rows = [
+        (id_, integration_id, name, enabled, name.casefold())
+        for id_, integration_id, name, enabled in manager.store.config_summaries()
+    ]
+    rows = sort_rows(rows, key)
+    return rows, {row[ROW_ID]: row for row in rows}, keys
+
+
+#: A row's sort key: (integration key, casefolded name, ID).
+SortKey = Callable[[Row], tuple[IntegrationKey, str, int]]
+
+
+def position_of(rows: list[Row], row: Row, key: SortKey) -> int:
+    """Return where ``row`` is in the sorted ``rows`` (``row`` itself, not an equal one), or -1."""
+    position = bisect.bisect_left(rows, key(row), key=key)
+    return position if position < len(rows) and rows[position] is row else -1
+
+
+def merge_rows(rows: list[Row], removed: list[Row], added: list[Row], key: SortKey) -> list[Row]:
+    """Return the sorted ``rows`` without ``removed`` and with ``added``, in sort order.
+
+    The rows are cut and joined around the changed ones (list slices, in C),
+    so a burst of changes costs its own size, not the list's.
+    """
+    kept: list[Row] = []
+    start = 0
+    for position in sorted(position_of(rows, row, key) for row in removed):
+        if position < 0:
+            continue
+        kept += rows[start:position]
+        start = position + 1
+    kept += rows[start:]
+    merged: list[Row] = []
+    start = 0
+    for row in sorted(added, key=key):
+        position = bisect.bisect_left(kept, key(row), lo=start, key=key)
+        merged += kept[start:position]
+        merged.append(row)
+        start = position
+    merged += kept[start:]
+    return merged
 
 
 def check_config(config: IntegrationConfig) -> list[str]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import bisect
 import threading
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
@@ -30,10 +29,13 @@ from desktop_integrations.ui.config_rows import (
     ROW_INTEGRATION,
     ROW_NAME,
     IntegrationKey,
+    Reloaded,
     Row,
     check_config,
+    merge_rows,
+    position_of,
+    read_rows,
     row_of,
-    sort_rows,
 )
 from desktop_integrations.ui.icons import fallback_icon, integration_icon
 
@@ -57,27 +59,6 @@ ROW_BY_ROW = 32
 GATHER_MS = 25
 #: From this many rows on, :meth:`ConfigsModel.reload` reads in a worker thread.
 BACKGROUND_ROWS = 20_000
-
-#: What a reload read: the sorted rows, the rows by ID, and the integrations' sort keys.
-_Reloaded = tuple[list[Row], dict[int, Row], dict[str, IntegrationKey]]
-
-
-def _read_rows(manager: IntegrationManager, name_of: Callable[[str], str]) -> _Reloaded:
-    """Read and sort every row, in any thread; ``name_of`` gives an integration's name."""
-    keys: dict[str, IntegrationKey] = {}
-
-    def key(integration_id: str) -> IntegrationKey:
-        found = keys.get(integration_id)
-        if found is None:
-            found = keys[integration_id] = (name_of(integration_id).casefold(), integration_id)
-        return found
-
-    rows = [
-        (id_, integration_id, name, enabled, name.casefold())
-        for id_, integration_id, name, enabled in manager.store.config_summaries()
-    ]
-    rows = sort_rows(rows, key)
-    return rows, {row[ROW_ID]: row for row in rows}, keys
 
 
 class ConfigsModel(QAbstractTableModel):
@@ -222,19 +203,19 @@ class ConfigsModel(QAbstractTableModel):
             background = len(self._rows) >= BACKGROUND_ROWS
             self._replay = {} if background else None
         if not background:
-            self._show_reloaded(token, _read_rows(self.manager, self._key_name))
+            self._show_reloaded(token, read_rows(self.manager, self._key_name))
             return
 
         def read() -> None:
             try:
-                result: _Reloaded | str = _read_rows(self.manager, self._key_name)
+                result: Reloaded | str = read_rows(self.manager, self._key_name)
             except IntegrationError as e:
                 result = f"Could not read the configurations again: {e}"
             self._reloaded.emit(token, result)
 
         threading.Thread(target=read, name="configs-reload", daemon=True).start()
 
-    def _show_reloaded(self, token: int, result: _Reloaded | str) -> None:
+    def _show_reloaded(self, token: int, result: Reloaded | str) -> None:
         with self._lock:
             if token != self._reloads:
                 return  # a newer reload is on its way
@@ -325,8 +306,7 @@ class ConfigsModel(QAbstractTableModel):
 
     def _position(self, rows: list[Row], row: Row) -> int:
         """Return where ``row`` is in the sorted ``rows``, or -1."""
-        position = bisect.bisect_left(rows, self._sort_key(row), key=self._sort_key)
-        return position if position < len(rows) and rows[position] is row else -1
+        return position_of(rows, row, self._sort_key)
 
     # Changes -------------------------------------------------------------
 
@@ -375,22 +355,8 @@ class ConfigsModel(QAbstractTableModel):
         slices, in C), so a burst costs its own size, not the list's.
         """
         old = [self._by_id[key] for key in changes if key in self._by_id]
-        drop = sorted(self._position(self._rows, row) for row in old)
-        kept: list[Row] = []
-        start = 0
-        for position in drop:
-            kept += self._rows[start:position]
-            start = position + 1
-        kept += self._rows[start:]
-        added = sorted((row for row in changes.values() if row is not None), key=self._sort_key)
-        rows: list[Row] = []
-        start = 0
-        for row in added:
-            position = bisect.bisect_left(kept, self._sort_key(row), lo=start, key=self._sort_key)
-            rows += kept[start:position]
-            rows.append(row)
-            start = position
-        rows += kept[start:]
+        added = [row for row in changes.values() if row is not None]
+        rows = merge_rows(self._rows, old, added, self._sort_key)
         self.beginResetModel()
         for config_id, change in changes.items():
             self._problems.pop(config_id, None)

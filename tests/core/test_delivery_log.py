@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from desktop_integrations import ConfigStore, Integration, IntegrationManager
+from desktop_integrations import Integration, IntegrationManager, Store
 from desktop_integrations.delivery import (
     Delivery,
     DeliveryError,
@@ -23,6 +23,12 @@ from tests.servers import fast_pool
 class Dummy(Integration):
     integration_id = "test.dummy"
     name = "Dummy"
+
+
+@pytest.fixture
+def store(any_store: Store) -> Store:
+    """The delivery log on both backends."""
+    return any_store
 
 
 @pytest.fixture
@@ -44,7 +50,7 @@ def delivery(config_id: int | None, status: str = "delivered", **fields: object)
     )
 
 
-def test_a_recorded_delivery_reads_back_with_every_column(store: ConfigStore) -> None:
+def test_a_recorded_delivery_reads_back_with_every_column(store: Store) -> None:
     written = record_delivery(
         store,
         delivery(
@@ -62,7 +68,7 @@ def test_a_recorded_delivery_reads_back_with_every_column(store: ConfigStore) ->
     assert read.time.tzinfo is not None
 
 
-def test_recent_deliveries_are_newest_first_and_per_configuration(store: ConfigStore) -> None:
+def test_recent_deliveries_are_newest_first_and_per_configuration(store: Store) -> None:
     for kind in ("a", "b", "c"):
         record_delivery(store, delivery(1, error=kind))
     record_delivery(store, delivery(2, error="other"))
@@ -71,7 +77,7 @@ def test_recent_deliveries_are_newest_first_and_per_configuration(store: ConfigS
     assert [d.config_id for d in recent_deliveries(store)] == [2, 1, 1, 1]
 
 
-def test_the_log_is_pruned_per_configuration_and_in_total(store: ConfigStore) -> None:
+def test_the_log_is_pruned_per_configuration_and_in_total(store: Store) -> None:
     for number in range(6):
         record_delivery(store, delivery(1, error=str(number)), keep_per_config=3)
     record_delivery(store, delivery(2), keep_per_config=3)
@@ -128,7 +134,7 @@ def test_a_delivery_summary_reads_as_one_line() -> None:
 
 
 def test_a_long_log_is_trimmed_to_the_newest_rows_over_several_transactions(
-    store: ConfigStore,
+    store: Store,
 ) -> None:
     from desktop_integrations.storage.outbox import PRUNE_BATCH
 

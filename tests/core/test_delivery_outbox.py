@@ -1,4 +1,7 @@
-"""The outbox: every emitted delivery sent once, with its ID, paced per destination."""
+"""The outbox: every emitted delivery sent once, with its ID, paced per destination.
+
+On both backends (SQLite and PostgreSQL).
+"""
 
 from __future__ import annotations
 
@@ -9,11 +12,16 @@ from typing import Any
 
 import pytest
 
-from desktop_integrations import IntegrationManager
+from desktop_integrations import IntegrationManager, Store
 from desktop_integrations.delivery import DELIVERY_ID_HEADER, recent_deliveries
 from desktop_integrations.events import Event, emit
 from desktop_integrations.plugins.webhook import WebhookExtension
 from tests.servers import RecordingServer, installed, recording_server
+
+
+@pytest.fixture
+def store(any_store: Store) -> Store:
+    return any_store
 
 
 @pytest.fixture

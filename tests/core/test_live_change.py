@@ -137,6 +137,7 @@ def test_a_member_without_the_team_key_sees_configs_and_overwrites_nothing(
     member = IntegrationManager(open_store(pg_url, secrets=TeamKeyBox(member_key)))
     try:
         member.register_integration_class(Live)
+        assert any("does not have the team key" in w for w in member.store.warnings)
         (config,) = member.get_integration_configs(Live)
         assert config.name == "ci" and config.get("token") is None
         assert any("cannot decrypt" in problem for problem in config.problems)
