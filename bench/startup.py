@@ -32,7 +32,9 @@ def side(argv: list[str], env: dict[str, str]) -> Callable[[], dict[str, float]]
     def run() -> dict[str, float]:
         child = run_child(argv, env)
         result = child.result
-        times = {"paint": result["painted_at"] - child.launched_at}
+        # CPU time (all threads) until the child exits, at ready (or idle):
+        # less disturbed than wall time by other work on a shared machine.
+        times = {"paint": result["painted_at"] - child.launched_at, "cpu": child.cpu}
         for stage in ("ready", "idle"):
             if f"{stage}_at" in result:
                 times[stage] = result[f"{stage}_at"] - child.launched_at
@@ -42,15 +44,34 @@ def side(argv: list[str], env: dict[str, str]) -> Callable[[], dict[str, float]]
     return run
 
 
-def project_env(data: Path, configs: int, idle: bool = False) -> dict[str, str]:
-    """The environment of a project child on ``data``, waiting for ``configs`` rows."""
-    ready = {"integrations": BUILTIN_INTEGRATIONS, "configs": configs}
+def project_env(
+    data: Path, configs: int, idle: bool = False, apprise: bool = False
+) -> dict[str, str]:
+    """The environment of a project child on ``data``, waiting for ``configs`` rows.
+
+    Without ``apprise``, the Apprise library is hidden, as in the default install.
+    """
+    integrations = BUILTIN_INTEGRATIONS + (apprise_services() if apprise else 0)
+    ready = {"integrations": integrations, "configs": configs}
     return {
         **app_env(data),
         "PYTHONPATH": str(BENCH_DIR),
         "BENCH_READY": json.dumps(ready),
         "BENCH_IDLE": "1" if idle else "0",
+        "BENCH_WITHOUT": "" if apprise else "apprise",
     }
+
+
+def apprise_services() -> int:
+    """How many integrations the Apprise plugin adds here (0 without Apprise)."""
+    try:
+        from desktop_integrations.plugins.apprise.schema import load_services
+    except ImportError:
+        return 0
+    try:
+        return len(load_services())
+    except ImportError:
+        return 0
 
 
 def run(
@@ -70,6 +91,12 @@ def run(
                 [sys.executable, script, "project"], project_env(folder / "data", CONFIGS, True)
             ),
         }
+        services = apprise_services()
+        if services:
+            sides["apprise"] = side(
+                [sys.executable, script, "project"],
+                project_env(folder / "data", CONFIGS, apprise=True),
+            )
         # One unmeasured launch of each warms the OS file cache for both alike.
         for run_side in sides.values():
             run_side()
@@ -80,8 +107,22 @@ def run(
     rss, bare_rss = samples.median("project", "rss_ready"), samples.median("bare", "rss_ready")
     paint = samples.median("project", "paint")
     idle, idle_rss = samples.median("idle", "idle"), samples.median("idle", "rss_idle")
-    label = f"launch to ready window, built-ins and {CONFIGS:,} configurations"
+    label = f"launch to ready window, built-ins (no Apprise), {CONFIGS:,} configurations"
     floor = f"bare PySide6 window listing {CONFIGS:,} items"
+    extra = []
+    if services:
+        with_apprise = samples.median("apprise", "ready")
+        extra.append(
+            Row(
+                "start-up",
+                f"secondary: launch to ready with Apprise installed "
+                f"({BUILTIN_INTEGRATIONS} + {services} integrations)",
+                f"{fmt_time(with_apprise)}, {samples.median('apprise', 'rss_ready'):.0f} MiB",
+                f"{floor}: {fmt_time(bare)}, {bare_rss:.0f} MiB",
+                with_apprise / bare,
+                "project/bare (time)",
+            )
+        )
     return [
         Row(
             "start-up",
@@ -105,6 +146,14 @@ def run(
         ),
         Row(
             "start-up",
+            "secondary: CPU time until ready (user + system, all threads)",
+            fmt_time(samples.median("project", "cpu")),
+            f"{floor}: {fmt_time(samples.median('bare', 'cpu'))}",
+            samples.median("project", "cpu") / samples.median("bare", "cpu"),
+            "project/bare",
+        ),
+        Row(
+            "start-up",
             "secondary: launch to first paint",
             fmt_time(paint),
             f"{floor}: {fmt_time(bare)}",
@@ -119,4 +168,5 @@ def run(
             idle / bare,
             "project/bare (time)",
         ),
+        *extra,
     ], {}

@@ -26,7 +26,8 @@ class ChildRun:
     result: dict[str, Any]
     #: Seconds from just before launch to the child's exit.
     wall: float
-    #: Peak resident set size of the child, in MiB.
+    #: Peak resident set size of the child, in MiB (``ru_maxrss``, which on Linux
+    #: also counts the parent's pages from before ``exec``).
     max_rss_mib: float
     #: Wall-clock time (``time.time()``) just before launch.
     launched_at: float

@@ -11,18 +11,21 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop_integrations import paths
 from desktop_integrations.cli.commands import open_store, report
-from desktop_integrations.delivery import get_delivery_pool
 from desktop_integrations.errors import StoreError
 from desktop_integrations.extensions.manager import ExtensionManager
 from desktop_integrations.manager import IntegrationManager, set_integration_manager
 from desktop_integrations.storage import Store
 from desktop_integrations.ui.icons import app_icon
 from desktop_integrations.ui.main_window import MainWindow
+
+if TYPE_CHECKING:
+    from desktop_integrations.delivery import DeliveryPool
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +89,14 @@ def _open_store() -> Store | None:
         return None
 
 
+def _delivery_pool() -> DeliveryPool:
+    # Imported here: the delivery pool imports pydantic and httpx, which the
+    # window does not need until the plugins are loaded.
+    from desktop_integrations.delivery import get_delivery_pool
+
+    return get_delivery_pool()
+
+
 def run(args: argparse.Namespace, qt_argv: list[str]) -> int:
     """Open the main window and run the event loop; return the exit status."""
     if QApplication.instance() is None:
@@ -103,8 +114,6 @@ def run(args: argparse.Namespace, qt_argv: list[str]) -> int:
         return 1
     manager = IntegrationManager(store)
     set_integration_manager(manager)
-    # Deliveries left in the outbox go out once their plugins have loaded.
-    get_delivery_pool().attach(manager)
     safe_mode = bool(getattr(args, "safe_mode", False))
     extensions = ExtensionManager(manager, safe_mode=safe_mode, watch_faults=True)
     try:
@@ -112,6 +121,9 @@ def run(args: argparse.Namespace, qt_argv: list[str]) -> int:
         # imports wait until it is painted.
         extensions.discover()
         window = MainWindow(manager, extensions)
+        # Deliveries left in the outbox go out once their plugins have loaded;
+        # the delivery pool (and what it imports) is not needed before.
+        window.pluginsLoaded.connect(lambda: _delivery_pool().attach(manager))
         window.load_plugins_after_first_paint()
         if store.warnings:  # a read-only data folder, a damaged write-ahead log
             shown = [window.banner.text()] if window.banner.text() else []
@@ -125,7 +137,7 @@ def run(args: argparse.Namespace, qt_argv: list[str]) -> int:
         window.close()
         return status
     finally:
-        get_delivery_pool().shutdown()
+        _delivery_pool().shutdown()
         extensions.shutdown()
         manager.shutdown()
         store.close()

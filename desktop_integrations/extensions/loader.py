@@ -200,6 +200,8 @@ def forget_modules(source: PluginSource) -> None:
     if source.kind is not PluginKind.FOLDER:
         return
     name = source.module_name
+    if name not in sys.modules:  # submodules go with it: nothing to look for
+        return
     for module_name in [m for m in sys.modules if m == name or m.startswith(name + ".")]:
         del sys.modules[module_name]
 

@@ -196,12 +196,14 @@ class ExtensionManager:
     def import_next(self) -> bool:
         """Import the next plugin in :attr:`pending`; return whether more remain.
 
-        Sends ``extensions_changed`` once the last one is imported.
+        Sends ``extensions_changed`` once every plugin's integrations are
+        listed, and again once the last one is imported.
         """
         queue = self._to_list or self._to_start
         if queue:
+            listing = queue is self._to_list
             self._import(queue[0])
-            if not self.pending:
+            if not self.pending or (listing and not self._to_list):
                 send_safely(extensions_changed, self)
         return bool(self.pending)
 
@@ -323,14 +325,15 @@ class ExtensionManager:
         except ManifestError as e:
             # Imported as without a manifest, so that it still works.
             self._fail(plugin, "manifest", "has a manifest that cannot be used", e)
-        if plugin.manifest is None:
+        if plugin.manifest is None or not plugin.manifest.complete:
             self._to_list.append(source.name)
+        if plugin.manifest is None:
             return
         self._declare(plugin, plugin.manifest)
         enabled = self._enabled_ids
         if enabled is None:
             enabled = self.integration_manager.store.enabled_integration_ids()
-        if any(integration_id in enabled for integration_id in plugin.declared):
+        if source.name not in self._to_list and any(i in enabled for i in plugin.declared):
             self._to_start.append(source.name)
 
     def _declare(self, plugin: _Plugin, manifest: Manifest) -> None:

@@ -21,7 +21,9 @@ package plugin a ``manifest.json`` inside its folder::
       ]
     }
 
-Icon paths are relative to the manifest's folder. The app lists the declared
+Icon paths are relative to the manifest's folder. ``"more_with": ["module"]``
+says that the plugin registers more integrations when that module is
+installed (as the Apprise plugin does with Apprise). The app lists the declared
 integrations at once and imports the plugin only when one of them is needed;
 once imported, :func:`stale_problems` says where the manifest no longer
 matches what the plugin registers.
@@ -30,6 +32,7 @@ matches what the plugin registers.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -73,10 +76,30 @@ class ExtensionEntry:
 
 @dataclass(frozen=True)
 class Manifest:
-    """A plugin's manifest, checked."""
+    """A plugin's manifest, checked.
+
+    Attributes:
+        path: The manifest file.
+        extensions: The extensions it declares.
+        more_with: Modules that, when installed, make the plugin register more
+            integrations than it declares (it is then imported to list them).
+    """
 
     path: Path
     extensions: tuple[ExtensionEntry, ...]
+    more_with: tuple[str, ...] = ()
+
+    @property
+    def complete(self) -> bool:
+        """Whether the declared integrations are all the plugin registers here."""
+        return not any(_installed(name) for name in self.more_with)
+
+
+def _installed(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def manifest_path(source: PluginSource) -> Path | None:
@@ -114,7 +137,11 @@ def read_manifest(source: PluginSource) -> Manifest | None:
     except ValueError as e:
         raise ManifestError(f"its manifest {path} is not valid JSON: {e}") from e
     try:
-        return Manifest(path, _extensions(document, path.parent))
+        extensions = _extensions(document, path.parent)
+        more_with = _list(document.get("more_with", []), "'more_with'")
+        if not all(isinstance(name, str) and name for name in more_with):
+            raise ValueError(f"'more_with' must list module names, not {more_with!r}")
+        return Manifest(path, extensions, tuple(more_with))
     except (TypeError, ValueError) as e:
         raise ManifestError(f"its manifest {path} is not valid: {e}") from e
 
@@ -233,7 +260,7 @@ def stale_problems(manifest: Manifest, loaded: Iterable[type[Extension]]) -> lis
         }
         for iid in expected.keys() - actual.keys():
             problems.append(f"integration {iid!r} is declared but not registered")
-        for iid in actual.keys() - expected.keys():
+        for iid in actual.keys() - expected.keys() if manifest.complete else ():
             problems.append(f"integration {iid!r} is registered but not declared")
         for iid in expected.keys() & actual.keys():
             if expected[iid] != actual[iid]:

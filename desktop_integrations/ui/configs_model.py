@@ -465,7 +465,9 @@ class ConfigsModel(QAbstractTableModel):
         shown = self._shown[row]
         problems = self._problems.get(shown[ROW_ID])
         if problems is None:
-            if not self._available(shown):
+            # Checked once the integration is registered (its form validates the
+            # settings); a declared one is listed but not checked before.
+            if not self.manager.is_registered(shown[ROW_INTEGRATION]):
                 return []
             config = self.config_at(row)
             problems = check_config(config) if config is not None else []

@@ -56,6 +56,8 @@ class MainWindow(QMainWindow):
     """
 
     _extensionsChanged = Signal()
+    #: Emitted once the plugins started with the window are imported (see load_plugins).
+    pluginsLoaded = Signal()
 
     def __init__(
         self,
@@ -195,10 +197,17 @@ class MainWindow(QMainWindow):
     def _import_next(self) -> None:
         if self.extension_manager is None or self._closed:
             return
+        listed = self.extension_manager.listing_complete
         if self.extension_manager.import_next():
-            QTimer.singleShot(0, self._import_next)
-        elif self.configs_model.loading:
+            # Once every integration is listed, the window shows the complete
+            # lists before the next import: its views lay out and paint on
+            # later turns of the event loop than a zero timer's.
+            just_listed = not listed and self.extension_manager.listing_complete
+            QTimer.singleShot(20 if just_listed else 0, self._import_next)
+            return
+        if self.configs_model.loading:
             self._on_plugins_changed()
+        self.pluginsLoaded.emit()
 
     def _on_plugins_changed(self) -> None:
         if (

@@ -242,3 +242,25 @@ def test_built_in_plugins_are_listed_from_their_manifests(
         )
     finally:
         extensions.shutdown()
+
+
+@pytest.mark.parametrize(("module", "imported_to_list"), [("json", True), ("no_such_xyz", False)])
+def test_more_with_imports_the_plugin_to_list_it_only_when_the_module_is_installed(
+    manager: IntegrationManager,
+    extensions: ExtensionManager,
+    plugins: Path,
+    module: str,
+    imported_to_list: bool,
+) -> None:
+    document = manifest()
+    document["extensions"][0]["integrations"] = []  # all come with the module
+    document["more_with"] = [module]
+    write(plugins, document)
+    extensions.discover()
+    assert ("pager" in extensions.pending) is imported_to_list
+    extensions.get_extensions()  # imports every plugin
+    problems = extensions.get_load_errors().get("pager")
+    if imported_to_list:  # registering more than declared is expected then
+        assert problems is None
+    else:
+        assert problems is not None and "registered but not declared" in problems.message

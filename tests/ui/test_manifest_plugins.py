@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 import textwrap
 from pathlib import Path
@@ -101,3 +102,47 @@ def test_a_configuration_of_a_declared_integration_is_listed_and_usable(
     assert manager.get_integration("pager.integration").enabled
     assert window.extension_manager is not None
     window.extension_manager.shutdown()
+
+
+# The app, offscreen: at the end of the first paint, print what the picker lists
+# and which heavy modules are imported, then quit.
+FIRST_PAINT = """
+import sys
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
+sys.modules["apprise"] = None  # as in the default install
+from desktop_integrations.cli.main import main
+
+class FirstPaint(QObject):
+    seen = False
+
+    def eventFilter(self, watched, event):
+        if (not self.seen and event.type() == QEvent.Type.Paint
+                and isinstance(watched, QWidget) and isinstance(watched.window(), QMainWindow)):
+            self.seen = True
+            QTimer.singleShot(0, lambda: report(watched.window()))
+        return False
+
+def report(window):
+    model = window.integrations_view.model()
+    print("LISTED", sorted(model.index(r, 0).data() for r in range(model.rowCount())))
+    heavy = ("pydantic", "httpx", "desktop_integrations.plugins.slack")
+    print("IMPORTED", [name for name in heavy if name in sys.modules], flush=True)
+    QApplication.instance().quit()
+
+app = QApplication(sys.argv[:1])
+watcher = FirstPaint()
+app.installEventFilter(watcher)
+sys.exit(main([]))
+"""
+
+
+def test_the_first_paint_lists_the_built_in_integrations_without_importing_a_plugin() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", FIRST_PAINT], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    listed = next(line for line in result.stdout.splitlines() if line.startswith("LISTED"))
+    for name in ("Discord", "Email", "Slack", "Webhook"):
+        assert repr(name) in listed
+    assert "IMPORTED []" in result.stdout
