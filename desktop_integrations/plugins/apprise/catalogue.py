@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 #: The catalogue's file name in the cache folder.
 CATALOGUE_NAME = "apprise-services.json"
 #: Bumped whenever the records' layout changes, so that old catalogues are rebuilt.
-FORMAT = 1
+FORMAT = 2
 
 
 def catalogue_key() -> dict[str, Any] | None:
@@ -98,6 +98,7 @@ def _service(raw: Mapping[str, Any]) -> Service:
             "protocols": tuple(raw["protocols"]),
             "secure_protocols": tuple(raw["secure_protocols"]),
             "templates": tuple(raw["templates"]),
+            "extras": tuple((str(kind), str(prefix)) for kind, prefix in raw["extras"]),
             "tokens": _Tokens(raw["tokens"]),
             "args": _Tokens(raw["args"]),
         }
