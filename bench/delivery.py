@@ -18,6 +18,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -117,6 +118,70 @@ def _side(
     return run
 
 
+_SETUP = """
+from desktop_integrations import ConfigStore, IntegrationManager
+from desktop_integrations.plugins.webhook import WebhookIntegration
+manager = IntegrationManager(ConfigStore())
+integration = manager.register_integration_class(WebhookIntegration)
+form = integration.build_config_form(data={"name": "Hook", "url": %r})
+assert form.is_valid(), form.errors
+form.save()
+manager.shutdown()
+"""
+
+
+def one_shot(sink: Sink, rounds: int, progress: Callable[[str], None]) -> Row:
+    """``notify`` against the ``apprise`` command, one delivery each, whole process."""
+    workdir = Path(tempfile.mkdtemp(prefix="bench-notify-"))
+    env = child_env(
+        {
+            "DESKTOP_INTEGRATIONS_DATA_DIR": str(workdir / "data"),
+            "DESKTOP_INTEGRATIONS_CONFIG_DIR": str(workdir / "config"),
+            "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+        }
+    )
+    url = f"http://127.0.0.1:{sink.port}/notify"
+    try:
+        subprocess.run([sys.executable, "-c", _SETUP % url], env=env, check=True)
+        commands = {
+            "project": [sys.executable, "-m", "desktop_integrations", "notify", "--title"],
+            "apprise": [str(VENV / "bin" / "apprise"), f"json://127.0.0.1:{sink.port}/c", "-t"],
+        }
+
+        def side(name: str) -> Callable[[], dict[str, float]]:
+            def run() -> dict[str, float]:
+                start = time.perf_counter()
+                command = [*commands[name], f"bench {time.time()}"]
+                if name == "apprise":
+                    command += ["-b", "benchmark"]
+                subprocess.run(command, env=env, check=True, capture_output=True)
+                took = time.perf_counter() - start
+                if sink.stats()["count"] != 1:
+                    raise RuntimeError(f"{name}: the sink did not receive exactly one delivery")
+                return {"wall": took}
+
+            return run
+
+        samples = alternate(
+            {name: side(name) for name in commands},
+            rounds,
+            lambda text: progress(f"delivery one-shot: {text}"),
+        )
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    ratio = paired(samples, "project", "apprise", "wall")
+    return Row(
+        "delivery",
+        "one-shot command, one delivery: notify against the apprise command (whole process)",
+        fmt_time(samples.median("project", "wall")),
+        f"apprise {fmt_time(samples.median('apprise', 'wall'))}",
+        ratio,
+        "project/apprise",
+        "<= 1",
+        ratio <= 1.0,
+    )
+
+
 def paired(samples: Samples, side: str, other: str, metric: str) -> float:
     """The median over the rounds of side/other, each ratio taken within one round."""
     values = zip(samples.values[side][metric], samples.values[other][metric], strict=True)
@@ -142,6 +207,7 @@ def run(
                 sides, rounds, lambda text, label=label: progress(f"{label}: {text}")
             )
             table += rows(samples, configs, params["deliveries"])
+        table.append(one_shot(sink, rounds, progress))
         progress(f"delivery: soak, {params['soak']:,} deliveries")
         soak = _side(sys.executable, SIDES["project"], sink, 10, params["soak"], versions, "soak")()
         table.append(

@@ -219,8 +219,13 @@ def route(event: Event, sender: Any, emission: Emission) -> None:
     groups: dict[int, tuple[IntegrationManager, list[PlannedDelivery]]] = {}
     for integration in integrations:
         manager = integration.integration_mgr
-        for config in integration.get_configs():
-            if config.id is None or not integration.accepts(config, event):
+        try:
+            configs = [c for c in integration.get_configs() if integration.accepts(c, event)]
+        except Exception as e:  # one broken integration (a closed store) must not stop the others
+            logger.warning("Cannot route event %r to %s: %s", event.kind, integration, e)
+            continue
+        for config in configs:
+            if config.id is None:
                 continue
             delivery = PlannedDelivery(
                 new_delivery_id(), config.id, integration.integration_id, config.name, event.kind
