@@ -9,10 +9,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
-    QApplication,
     QDialog,
     QDialogButtonBox,
-    QMessageBox,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -20,19 +18,26 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_integrations.config import IntegrationConfig
-from desktop_integrations.errors import ConfigConflictError, IntegrationError
 from desktop_integrations.field_rules import FieldRule, inactive_fields
 from desktop_integrations.fields import UIField, ui_fields
 from desktop_integrations.forms import BASIC_FIELDS, NON_FIELD_ERRORS, BoundConfigForm
 from desktop_integrations.integration import Integration
 from desktop_integrations.messages import FieldError
 from desktop_integrations.ui.banner import Banner
+from desktop_integrations.ui.conflict_box import ask_save_conflict
 from desktop_integrations.ui.deliveries_view import install_delivery_ui
 from desktop_integrations.ui.dialog_actions import DialogAction, dialog_actions, dialog_sections
-from desktop_integrations.ui.dialog_buttons import ask_unsaved, button_box
-from desktop_integrations.ui.fieldset_group import FieldRow, FieldsetGroup
-from desktop_integrations.ui.icons import app_icon, integration_icon
-from desktop_integrations.ui.settings import ui_settings
+from desktop_integrations.ui.dialog_buttons import (
+    action_button,
+    ask_unsaved,
+    button_box,
+    enable_buttons,
+)
+from desktop_integrations.ui.dialog_saving import save_form, stored_config
+from desktop_integrations.ui.fieldset_group import FieldRow, FieldsetGroup, show_row_errors
+from desktop_integrations.ui.focus_recheck import FocusRecheck
+from desktop_integrations.ui.icons import integration_icon
+from desktop_integrations.ui.settings import restore_geometry, save_geometry
 from desktop_integrations.ui.url_actions import install_url_ui
 from desktop_integrations.ui.widgets import FieldWidget, create_widget
 
@@ -79,7 +84,7 @@ class ConfigDialog(QDialog):
         self._config = config
         self._rows: dict[str, FieldRow] = {}
         self._groups: list[FieldsetGroup] = []
-        self._following_focus = False
+        self._focus_recheck = FocusRecheck(self._rows, self.recheck, self)
         self._ruled: dict[str, FieldRule] = {}
         self.setWindowIcon(integration_icon(integration))
         self.banner = Banner(self)
@@ -142,11 +147,7 @@ class ConfigDialog(QDialog):
 
     def add_action(self, action: DialogAction) -> QPushButton:
         """Add a button that calls ``action.handler(dialog, form)``; return the button."""
-        button = QPushButton(action.text, self)
-        button.setAutoDefault(False)
-        button.setToolTip(action.tooltip)
-        if action.icon:
-            button.setIcon(app_icon(action.icon))
+        button = action_button(self, action)
         button.clicked.connect(lambda: self._run_action(action))
         # With Restore Defaults, on the left: away from OK and Cancel.
         self.button_box.addButton(button, QDialogButtonBox.ButtonRole.ResetRole)
@@ -224,8 +225,7 @@ class ConfigDialog(QDialog):
         else:
             self.show_errors({})
         # The values shown are the baseline: only an unsaved copy can be applied.
-        self._apply_button().setEnabled(self._is_unsaved_copy())
-        self.button_box.button(QDialogButtonBox.StandardButton.Reset).setEnabled(False)
+        enable_buttons(self.button_box, apply=self._is_unsaved_copy(), reset=False)
 
     def reset(self) -> None:
         """Show the saved values again (a new configuration: the starting values)."""
@@ -258,15 +258,7 @@ class ConfigDialog(QDialog):
                 :attr:`BoundConfigForm.error_details`): a rule's error goes
                 next to that rule, and pydantic's text into a tooltip.
         """
-        first: FieldRow | None = None
-        for name, row in self._rows.items():
-            located = details.get(name, []) if details is not None else None
-            row.set_errors(errors.get(name, []), located)
-            if name in errors and first is None:
-                first = row
-        for group in self._groups:
-            if any(r.group is group and r.has_errors() for r in self._rows.values()):
-                group.set_expanded(True)
+        first = show_row_errors(self._rows, self._groups, errors, details)
         banner = [CORRECT_ERRORS] if errors else []
         banner += errors.get(NON_FIELD_ERRORS, []) + (notes or [])
         if banner:
@@ -293,30 +285,8 @@ class ConfigDialog(QDialog):
         changed elsewhere since it was loaded asks whether to reload or overwrite.
         """
         form = self.validate()
-        if form is None:
-            return False
-        try:
-            config = form.save()
-        except ConfigConflictError:
-            choice = self.ask_conflict()
-            if choice == "reload":
-                self.reload()
-                return False
-            if choice != "overwrite":
-                return False
-            return self._save(form, force=True)
-        except IntegrationError as e:
-            self.banner.show_message([f"Could not save {form.data['name']!r}.", str(e)], "error")
-            return False
-        return self._saved(config)
-
-    def _save(self, form: BoundConfigForm, *, force: bool) -> bool:
-        try:
-            config = form.save(force=force)
-        except IntegrationError as e:
-            self.banner.show_message([f"Could not save {form.data['name']!r}.", str(e)], "error")
-            return False
-        return self._saved(config)
+        config = save_form(self, form) if form is not None else None
+        return config is not None and self._saved(config)
 
     def _saved(self, config: IntegrationConfig) -> bool:
         self._config = config
@@ -326,37 +296,22 @@ class ConfigDialog(QDialog):
 
     def reload(self) -> None:
         """Show the stored values again, reading them from the database."""
-        manager = self.integration.integration_mgr
         if self._config is not None and self._config.id is not None:
-            manager.clear_configs_cache(self.integration)
-            fresh = manager.get_integration_configs(self.integration, id=self._config.id)
-            if not fresh:
+            fresh = stored_config(self.integration, self._config.id)
+            if fresh is None:
                 self.banner.show_message(
                     "This configuration was deleted elsewhere; OK saves it as a new one.",
                     "warning",
                 )
                 self._config = None
                 return
-            self._config = fresh[0]
+            self._config = fresh
         self._load(self.integration.build_config_form(self._config))
         self.banner.show_message("The stored values were loaded again.", "info")
 
     def ask_conflict(self) -> str:
         """Ask what to do about a conflicting edit: "reload", "overwrite" or "cancel"."""
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
-            "Configuration changed elsewhere",
-            "This configuration was changed by another window or program since you "
-            "opened it.\n\nReload its stored values (your changes here are lost), or "
-            "overwrite them with yours?",
-            parent=self,
-        )
-        reload = box.addButton("Reload", QMessageBox.ButtonRole.ResetRole)
-        overwrite = box.addButton("Overwrite", QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        box.exec()
-        clicked = box.clickedButton()
-        return "reload" if clicked is reload else "overwrite" if clicked is overwrite else "cancel"
+        return ask_save_conflict(self)
 
     # Buttons -----------------------------------------------------------------
 
@@ -372,13 +327,9 @@ class ConfigDialog(QDialog):
             logger.exception("The dialog action %r failed", action.text)
             self.banner.show_message(f"{action.text} failed: {e}", "error")
 
-    def _apply_button(self) -> QPushButton:
-        return self.button_box.button(QDialogButtonBox.StandardButton.Apply)
-
     def _update_buttons(self) -> None:
         changed = self.has_changes()
-        self._apply_button().setEnabled(changed or self._is_unsaved_copy())
-        self.button_box.button(QDialogButtonBox.StandardButton.Reset).setEnabled(changed)
+        enable_buttons(self.button_box, apply=changed or self._is_unsaved_copy(), reset=changed)
 
     def _is_unsaved_copy(self) -> bool:
         return self._config is not None and self._config.id is None
@@ -416,36 +367,12 @@ class ConfigDialog(QDialog):
     def showEvent(self, event: QShowEvent) -> None:
         """Start re-checking fields with errors as the focus leaves them."""
         super().showEvent(event)
-        app = QApplication.instance()
-        if isinstance(app, QApplication) and not self._following_focus:
-            app.focusChanged.connect(self._focus_changed)
-            self._following_focus = True
+        self._focus_recheck.start()
 
     def hideEvent(self, event: QHideEvent) -> None:
         """Stop following the focus."""
-        app = QApplication.instance()
-        if isinstance(app, QApplication) and self._following_focus:
-            app.focusChanged.disconnect(self._focus_changed)
-            self._following_focus = False
+        self._focus_recheck.stop()
         super().hideEvent(event)
-
-    def _row_holding(self, widget: QWidget | None) -> FieldRow | None:
-        if widget is None:
-            return None
-        return next(
-            (
-                row
-                for row in self._rows.values()
-                if row.widget is widget or row.widget.isAncestorOf(widget)
-            ),
-            None,
-        )
-
-    def _focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:
-        row = self._row_holding(old)
-        if row is None or row is self._row_holding(new) or not row.has_errors():
-            return
-        self.recheck(row.widget.field.name)
 
     def recheck(self, name: str) -> None:
         """Validate again and show the field ``name``'s errors now (none: clear them).
@@ -467,9 +394,7 @@ class ConfigDialog(QDialog):
         self.reject()
 
     def _restore_geometry(self) -> None:
-        geometry = ui_settings().value(_GEOMETRY_KEY)
-        if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(560, 620)
+        restore_geometry(self, _GEOMETRY_KEY, 560, 620)
 
     def _save_geometry(self) -> None:
-        ui_settings().setValue(_GEOMETRY_KEY, self.saveGeometry())
+        save_geometry(self, _GEOMETRY_KEY)

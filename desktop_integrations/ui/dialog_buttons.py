@@ -1,8 +1,15 @@
-"""The configuration dialog's buttons and its unsaved-changes question."""
+"""The configuration dialog's buttons, their state, and its unsaved-changes question."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialogButtonBox, QMessageBox, QWidget
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox, QPushButton, QWidget
+
+from desktop_integrations.ui.icons import app_icon
+
+if TYPE_CHECKING:
+    from desktop_integrations.ui.dialog_actions import DialogAction
 
 _BUTTONS = QDialogButtonBox.StandardButton
 #: Every standard button of the dialog, with its text and Alt mnemonic.
@@ -32,6 +39,25 @@ def button_box(parent: QWidget) -> QDialogButtonBox:
         "Put every setting back to its default; the name stays"
     )
     return box
+
+
+def enable_buttons(box: QDialogButtonBox, *, apply: bool, reset: bool) -> None:
+    """Enable or disable Apply and Reset (the other standard buttons stay enabled)."""
+    box.button(_BUTTONS.Apply).setEnabled(apply)
+    box.button(_BUTTONS.Reset).setEnabled(reset)
+
+
+def action_button(parent: QWidget, action: DialogAction) -> QPushButton:
+    """Return the button of an extra dialog action: its text, tooltip and icon.
+
+    It is never the default button, so Enter still means OK.
+    """
+    button = QPushButton(action.text, parent)
+    button.setAutoDefault(False)
+    button.setToolTip(action.tooltip)
+    if action.icon:
+        button.setIcon(app_icon(action.icon))
+    return button
 
 
 def ask_unsaved(parent: QWidget) -> str:

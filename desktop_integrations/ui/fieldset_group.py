@@ -229,3 +229,26 @@ class FieldsetGroup(QGroupBox):
                     if field.required:
                         label.setToolTip("Required")
         return FieldRow(widget, notes, self, cell)
+
+
+def show_row_errors(
+    rows: dict[str, FieldRow],
+    groups: list[FieldsetGroup],
+    errors: dict[str, list[str]],
+    details: dict[str, list[FieldError]] | None,
+) -> FieldRow | None:
+    """Show each row's errors (none: clear them), open every group that holds one.
+
+    Returns:
+        The first row, in form order, that has errors; None if none has.
+    """
+    first: FieldRow | None = None
+    for name, row in rows.items():
+        located = details.get(name, []) if details is not None else None
+        row.set_errors(errors.get(name, []), located)
+        if name in errors and first is None:
+            first = row
+    for group in groups:
+        if any(r.group is group and r.has_errors() for r in rows.values()):
+            group.set_expanded(True)
+    return first

@@ -1,4 +1,4 @@
-"""The main window's actions, menus and toolbar."""
+"""The main window's actions, menus and toolbar, and its folder and About actions."""
 
 from __future__ import annotations
 
@@ -9,7 +9,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QToolBar
 
+from desktop_integrations import paths
+from desktop_integrations.__about__ import __version__
 from desktop_integrations.ui import transfer_actions
+from desktop_integrations.ui.folders import no_file_manager
 from desktop_integrations.ui.icons import app_icon
 
 if TYPE_CHECKING:
@@ -153,3 +156,38 @@ def build_actions(window: MainWindow) -> dict[str, QAction]:
         toolbar.addAction(actions[name])
     window.addToolBar(toolbar)
     return actions
+
+
+def open_plugins_folder(window: MainWindow) -> None:
+    """File > Open Plugins Folder: show the user plugins folder in the file manager."""
+    if window.plugins_page is not None:
+        window.plugins_page.open_folder()
+        return
+    folder = paths.plugins_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        window.show_error(f"Cannot create the plugins folder {folder}: {e}")
+        return
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+
+    if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
+        window.show_error(no_file_manager(folder))
+
+
+def show_about(window: MainWindow) -> None:
+    """Help > About: show the version and the folders in use."""
+    manager = window.extension_manager
+    folders = manager.plugin_dirs if manager else []
+    plugins = "<br>".join(str(f) for f in folders) or str(paths.plugins_dir())
+    from PySide6.QtWidgets import QMessageBox
+
+    QMessageBox.about(
+        window,
+        "About desktop-integrations",
+        f"<h3>desktop-integrations {__version__}</h3>"
+        "<p>Manage integrations with third-party services.</p>"
+        f"<p><b>Database:</b><br>{window.manager.store.location}</p>"
+        f"<p><b>Plugins folder:</b><br>{plugins}</p>",
+    )

@@ -14,21 +14,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_integrations import paths
-from desktop_integrations.__about__ import __version__
 from desktop_integrations.config import IntegrationConfig
-from desktop_integrations.errors import ConfigConflictError, IntegrationError
+from desktop_integrations.errors import IntegrationError
 from desktop_integrations.extensions.manager import ExtensionManager
 from desktop_integrations.manager import IntegrationManager
 from desktop_integrations.signals import extensions_changed
+from desktop_integrations.ui import config_actions
 from desktop_integrations.ui.banner import Banner
 from desktop_integrations.ui.configs_pane import ConfigsPane
-from desktop_integrations.ui.folders import no_file_manager
 from desktop_integrations.ui.icons import app_icon
 from desktop_integrations.ui.integration_picker import IntegrationPicker
-from desktop_integrations.ui.main_menus import build_actions
+from desktop_integrations.ui.main_menus import build_actions, open_plugins_folder, show_about
 from desktop_integrations.ui.plugin_watcher import PluginWatcher
-from desktop_integrations.ui.settings import ui_settings
+from desktop_integrations.ui.settings import restore_window, save_window
 from desktop_integrations.ui.store_status import StoreStatus
 
 if TYPE_CHECKING:
@@ -105,7 +103,7 @@ class MainWindow(QMainWindow):
         self._show_count(self.configs_model.rowCount())
         self._show_recovery()
         self._show_plugin_problems()
-        self._restore_settings()
+        restore_window(self, self._splitter)
 
     # Building ------------------------------------------------------------
 
@@ -259,22 +257,7 @@ class MainWindow(QMainWindow):
         self.configs_pane.select_config(config)
 
     def _update_actions(self) -> None:
-        # From the row alone: the configuration is fetched only when acted on.
-        integration_id = self.configs_pane.selected_integration_id()
-        usable = integration_id is not None and (
-            self.manager.is_registered(integration_id)
-            or self.manager.find_declared(integration_id) is not None
-        )
-        self.actions_by_name["edit"].setEnabled(usable)
-        self.actions_by_name["duplicate"].setEnabled(usable)
-        self.actions_by_name["delete"].setEnabled(integration_id is not None)
-        # Repairs: stored settings that no longer validate get a Fix… action.
-        fix = self.actions_by_name["fix"]
-        fix.setVisible(usable and bool(self.configs_pane.selected_problems()))
-        toggle = self.actions_by_name["toggle_enabled"]
-        toggle.setEnabled(usable)
-        enabled = self.configs_pane.selected_enabled()
-        toggle.setText(("Disa&ble" if enabled or enabled is None else "Ena&ble") + "\tSpace")
+        config_actions.update_actions(self)
 
     def _show_plugin_problems(self) -> None:
         errors = self.extension_manager.get_load_errors() if self.extension_manager else {}
@@ -331,14 +314,7 @@ class MainWindow(QMainWindow):
         self, integration: Integration, config: IntegrationConfig | None = None
     ) -> ConfigDialog:
         """Open the add/edit dialog (window-modal, not blocking) and return it."""
-        # Imported here: the dialog and its widgets are not needed to open the window.
-        from desktop_integrations.ui.config_dialog import ConfigDialog
-
-        dialog = ConfigDialog(integration, config, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.configSaved.connect(self.select_config)
-        dialog.open()
-        return dialog
+        return config_actions.open_dialog(self, integration, config)
 
     def add_config(self, integration: Integration) -> ConfigDialog:
         """Open the dialog that adds a configuration of ``integration``."""
@@ -362,23 +338,7 @@ class MainWindow(QMainWindow):
         self.edit_selected()
 
     def _usable_selection(self) -> tuple[IntegrationConfig, Integration] | None:
-        config = self.selected_config()
-        if config is None:
-            return None
-        # A declared integration's plugin is imported now.
-        integration = self.manager.load_integration(config.integration_id)
-        if integration is None and self.configs_model.loading:
-            self.statusBar().showMessage("The integrations are still loading; try again.", 5000)
-            return None
-        if integration is None:
-            self.banner.show_message(
-                f"“{config.name}” belongs to "
-                f"{self.configs_model.integration_label(config.integration_id)}, which is not "
-                "installed. It is kept, and can be edited again once its plugin is back.",
-                "warning",
-            )
-            return None
-        return config, integration
+        return config_actions.usable_selection(self)
 
     def edit_selected(self) -> ConfigDialog | None:
         """Open the selected configuration's dialog; return it."""
@@ -402,67 +362,15 @@ class MainWindow(QMainWindow):
     def delete_selected(self) -> bool:
         """Delete the selected configuration after asking; return whether it was deleted."""
         config = self.selected_config()
-        if config is None:
-            return False
-        from PySide6.QtWidgets import QMessageBox  # its enums cost start-up time
-
-        answer = QMessageBox.question(
-            self,
-            "Delete configuration",
-            f"Delete the configuration “{config}”?\n\nIts settings are removed for good.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
-            return False
-        try:
-            try:
-                config.delete()
-            except ConfigConflictError:
-                from desktop_integrations.ui.conflict_box import ask_delete_conflict
-
-                choice = ask_delete_conflict(self, config.name)
-                if choice == "reload":
-                    self.check_for_changes()
-                if choice != "delete":
-                    return False
-                config.delete(force=True)
-        except IntegrationError as e:
-            self.show_error(f"Could not delete “{config.name}”: {e}")
-            return False
-        return True
+        return config is not None and config_actions.delete_config(self, config)
 
     def open_plugins_folder(self) -> None:
         """Show the user plugins folder in the file manager."""
-        if self.plugins_page is not None:
-            self.plugins_page.open_folder()
-            return
-        folder = paths.plugins_dir()
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as e:
-            self.show_error(f"Cannot create the plugins folder {folder}: {e}")
-            return
-        from PySide6.QtCore import QUrl
-        from PySide6.QtGui import QDesktopServices
-
-        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
-            self.show_error(no_file_manager(folder))
+        open_plugins_folder(self)
 
     def show_about(self) -> None:
         """Show the version and the folders in use."""
-        folders = self.extension_manager.plugin_dirs if self.extension_manager else []
-        plugins = "<br>".join(str(f) for f in folders) or str(paths.plugins_dir())
-        from PySide6.QtWidgets import QMessageBox
-
-        QMessageBox.about(
-            self,
-            "About desktop-integrations",
-            f"<h3>desktop-integrations {__version__}</h3>"
-            "<p>Manage integrations with third-party services.</p>"
-            f"<p><b>Database:</b><br>{self.manager.store.location}</p>"
-            f"<p><b>Plugins folder:</b><br>{plugins}</p>",
-        )
+        show_about(self)
 
     # Window events -------------------------------------------------------
 
@@ -476,25 +384,10 @@ class MainWindow(QMainWindow):
             self.check_for_changes()
         super().changeEvent(event)
 
-    def _restore_settings(self) -> None:
-        settings = ui_settings()
-        geometry = settings.value("MainWindow/geometry")
-        if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(960, 600)
-        state = settings.value("MainWindow/state")
-        if state is not None:
-            self.restoreState(state)
-        splitter = settings.value("MainWindow/splitter")
-        if splitter is not None:
-            self._splitter.restoreState(splitter)
-
     def closeEvent(self, event: QCloseEvent) -> None:
         """Keep the geometry, and stop following the core's signals."""
         self._closed = True
-        settings = ui_settings()
-        settings.setValue("MainWindow/geometry", self.saveGeometry())
-        settings.setValue("MainWindow/state", self.saveState())
-        settings.setValue("MainWindow/splitter", self._splitter.saveState())
+        save_window(self, self._splitter)
         self.configs_model.disconnect_signals()
         self.store_status.disconnect_signals()
         if self.extension_manager is not None and self.plugin_watcher is not None:
