@@ -146,3 +146,18 @@ def test_the_condition_fields_snippet_registers_its_fields_while_enabled(
     finally:
         extension.shutdown_hooks()
     assert get_condition_field("repository") is None
+
+
+def test_the_lazy_form_snippet_builds_each_form_on_first_use(
+    read_through: types.ModuleType, manager: IntegrationManager
+) -> None:
+    for integration_cls in read_through.GENERATED:
+        manager.register_integration_class(integration_cls)
+    alpha, beta = (manager.get_integration(f"myplugin.{key}") for key in ("alpha", "beta"))
+    assert (alpha.name, beta.name) == ("Alpha", "Beta")
+    lazy = [type(i).__dict__["config_form_cls"] for i in (alpha, beta)]
+    assert not any(form.built for form in lazy)
+    alpha.build_config_form()  # what opening its dialog does
+    assert [form.built for form in lazy] == [True, False]
+    assert type(alpha).config_form_cls.__name__ == "AlphaConfigForm"
+    assert "name" in type(alpha).config_form_cls.model_fields

@@ -4,6 +4,9 @@ Apprise (``pip install 'desktop-integrations[apprise]'``) describes 170+
 notification services. Each becomes an integration with the ID
 ``apprise.<scheme>`` whose form is generated from Apprise's own schema. Without
 Apprise installed, this plugin registers nothing and imports nothing of it.
+With it installed, start-up reads the services from a catalogue cached per
+Apprise version and imports Apprise only when a form, a URL or a delivery
+needs it.
 """
 
 from __future__ import annotations
@@ -37,14 +40,14 @@ class AppriseExtension(Extension):
         if not apprise_installed():
             logger.debug("Apprise is not installed: its services are not added")
             return
+        from desktop_integrations.plugins.apprise.catalogue import cached_services
         from desktop_integrations.plugins.apprise.integration import integration_class
-        from desktop_integrations.plugins.apprise.schema import load_services
         from desktop_integrations.plugins.apprise.url_format import AppriseUrlFormat
 
         # Apprise's debug log and that of urllib3 (which it sends with) hold the
         # services' URLs, tokens included: never let them be written.
         for name in ("apprise", "urllib3"):
             logging.getLogger(name).setLevel(logging.WARNING)
-        for service in load_services():
+        for service in cached_services():
             IntegrationHook(self, integration_class(service))
         UrlFormatHook(self, AppriseUrlFormat(self.integration_manager))

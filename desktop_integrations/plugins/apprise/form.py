@@ -10,6 +10,7 @@ from pydantic import AfterValidator, Field, SecretStr, StringConstraints
 from pydantic_core import PydanticCustomError
 
 from desktop_integrations.delivery import ServiceConfigForm, service_fieldsets
+from desktop_integrations.plugins.apprise.extras import Extra, extras_of, split_entry
 from desktop_integrations.plugins.apprise.schema import Service, Token
 from desktop_integrations.plugins.apprise.settings import USE_TLS, Setting, settings_of
 
@@ -112,6 +113,29 @@ def _field(service: Service, setting: Setting) -> tuple[Any, Any]:
     return annotation, Field(title=token.title, description=description, **options)
 
 
+def _extra_field(extra: Extra) -> tuple[Any, Any]:
+    def check(lines: list[Any]) -> list[Any]:
+        kept = []
+        for number, item in enumerate(lines, start=1):
+            line = (item.get_secret_value() if extra.secret else item).strip()
+            if not line:
+                continue
+            try:
+                split_entry(extra, line)
+            except ValueError as e:  # names the entry, never its value (maybe a token)
+                raise PydanticCustomError(
+                    "invalid_entry",
+                    "Entry {number}: {reason}.",
+                    {"number": number, "reason": str(e)},
+                ) from None
+            kept.append(SecretStr(line) if extra.secret else line)
+        return kept
+
+    item: Any = SecretStr if extra.secret else str
+    annotation = Annotated[list[item], AfterValidator(check)]
+    return annotation, Field(default_factory=list, title=extra.title, description=extra.help)
+
+
 def _where_description(service: Service) -> str:
     name = html.escape(service.name)
     site = (
@@ -144,6 +168,9 @@ def build_form(service: Service) -> type[ServiceConfigForm]:
     for setting in settings_of(service):
         annotations[setting.field], namespace[setting.field] = _field(service, setting)
         (options if setting.is_option else where).append(setting.field)
+    for extra in extras_of(service):
+        annotations[extra.field], namespace[extra.field] = _extra_field(extra)
+        options.append(extra.field)
     fieldsets = service_fieldsets(tuple(where), _where_description(service))
     if options:
         fieldsets += (

@@ -20,8 +20,20 @@ from desktop_integrations.plugins.apprise.schema import Service
 
 
 def secret_values(values: Mapping[str, Any]) -> list[str]:
-    """Return the plain values of the secret settings among cleaned form values."""
-    return [v.get_secret_value() for v in values.values() if isinstance(v, SecretStr)]
+    """Return the plain values of the secret settings among cleaned form values.
+
+    A secret list's entries (``Name: value`` headers) count whole and by their value.
+    """
+    found = []
+    for value in values.values():
+        items = value if isinstance(value, list) else [value]
+        for item in items:
+            if isinstance(item, SecretStr):
+                text = item.get_secret_value()
+                found.append(text)
+                if isinstance(value, list) and ":" in text:
+                    found.append(text.partition(":")[2].strip())
+    return found
 
 
 class AppriseIntegration(ServiceIntegration):

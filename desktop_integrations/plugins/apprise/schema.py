@@ -16,6 +16,8 @@ from typing import Any
 
 #: The prefix of every Apprise integration's ID.
 ID_PREFIX = "apprise."
+#: The kinds of free-form query entries (Apprise's "kwargs") that become settings.
+EXTRA_KINDS = ("headers", "payload", "params")
 _PLACEHOLDER = re.compile(r"{(\w+)}")
 _SET_ITEM = re.compile(r"'([^']*)'")
 
@@ -78,7 +80,9 @@ class Service:
         templates: The URL templates, such as ``{schema}://{host}/{token}``.
         tokens: The template placeholders by key.
         args: The query arguments by key.
-        takes_headers: Whether the URL's query may add HTTP headers (``+Name=value``).
+        extras: The free-form entries its URL's query may add, as (kind, prefix)
+            pairs: ``("headers", "+")`` for ``+Name=value`` HTTP headers,
+            ``("payload", ":")`` and ``("params", "-")`` likewise.
     """
 
     name: str
@@ -89,7 +93,12 @@ class Service:
     templates: tuple[str, ...]
     tokens: Mapping[str, Token] = field(default_factory=dict)
     args: Mapping[str, Token] = field(default_factory=dict)
-    takes_headers: bool = False
+    extras: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def takes_headers(self) -> bool:
+        """Whether the URL's query may add HTTP headers (``+Name=value``)."""
+        return any(kind == "headers" for kind, _ in self.extras)
 
     @property
     def protocol(self) -> str:
@@ -186,9 +195,10 @@ def read_service(raw: Mapping[str, Any]) -> Service | None:
         templates=tuple(details.get("templates") or ()),
         tokens={k: read_token(k, t) for k, t in (details.get("tokens") or {}).items()},
         args={k: read_token(k, t) for k, t in (details.get("args") or {}).items()},
-        takes_headers=any(
-            kwarg.get("map_to") == "headers" and kwarg.get("prefix") == "+"
+        extras=tuple(
+            (str(kwarg["map_to"]), str(kwarg["prefix"]))
             for kwarg in (details.get("kwargs") or {}).values()
+            if kwarg.get("map_to") in EXTRA_KINDS and kwarg.get("prefix") in ("+", ":", "-")
         ),
     )
 

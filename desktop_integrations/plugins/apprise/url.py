@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlencode
 
+from desktop_integrations.plugins.apprise.extras import parse_entries, query_entries
 from desktop_integrations.plugins.apprise.schema import Service, Token
 from desktop_integrations.plugins.apprise.settings import USE_TLS, Setting, by_key, settings_of
 
@@ -129,9 +130,11 @@ def compose(service: Service, values: Mapping[str, Any]) -> str:
         for s in settings
         if s.is_option and s.field in values and _differs(s.token, _plain(values[s.field]))
     )
-    if not query:
+    entries = [urlencode(query, quote_via=quote)] if query else []
+    entries += query_entries(service, values)
+    if not entries:
         return url
-    return url + ("&" if "?" in url else "?") + urlencode(query, quote_via=quote)
+    return url + ("&" if "?" in url else "?") + "&".join(entries)
 
 
 def _differs(token: Token, value: Any) -> bool:
@@ -253,4 +256,5 @@ def parse(service: Service, url: str) -> dict[str, Any]:
             values.setdefault(setting.field, []).extend(value)
         else:
             values[setting.field] = value
+    values.update(parse_entries(service, query))
     return values

@@ -223,3 +223,41 @@ def test_a_private_token_is_left_out_of_exports(apprise_manager: IntegrationMana
     assert "tok-EXPORT-secret" not in plain and "chat.example" in plain
     full = dump_document(export_configs(apprise_manager, include_secrets=True))
     assert "tok-EXPORT-secret" in full
+
+
+def test_json_sends_the_configured_headers_payload_extras_and_parameters(
+    apprise_manager: IntegrationManager, server: RecordingServer
+) -> None:
+    _save(
+        apprise_manager,
+        "apprise.json",
+        **_local(
+            server,
+            path="/in",
+            headers=["X-Token: s3cr3t+/=&x", "X-Team: ops"],
+            payload=["team=ops"],
+            params=["source=ci"],
+        ),
+    )
+    [delivery] = emit(EVENT).wait(10)
+    assert delivery.ok, delivery.error
+    [request] = server.requests
+    assert request.headers["X-Token"] == "s3cr3t+/=&x"
+    assert request.headers["X-Team"] == "ops"
+    path, _, query = request.path.partition("?")
+    assert path == "/in" and parse_qs(query)["source"] == ["ci"]
+    assert request.json()["team"] == "ops"
+
+
+def test_a_header_value_is_masked_in_a_failure_and_kept_out_of_exports(
+    apprise_manager: IntegrationManager, server: RecordingServer
+) -> None:
+    from desktop_integrations.cli.transfer import dump_document, export_configs
+
+    for _ in range(3):
+        server.reply(500, b"echo hdr-SECRET-value")
+    _save(apprise_manager, "apprise.form", **_local(server, headers=["X-Key: hdr-SECRET-value"]))
+    [delivery] = emit(EVENT).wait(10)
+    assert not delivery.ok and "hdr-SECRET-value" not in delivery.error
+    assert server.requests[0].headers["X-Key"] == "hdr-SECRET-value"
+    assert "hdr-SECRET-value" not in dump_document(export_configs(apprise_manager))

@@ -157,3 +157,22 @@ def test_a_service_gets_a_tile_unless_the_app_ships_its_icon(
         "1x": str(tmp_path / "apprise-ntfy.png"),
         "2x": str(tmp_path / "apprise-ntfy@2x.png"),
     }
+
+
+def test_headers_are_a_secret_list_and_a_malformed_entry_is_refused(
+    apprise_manager: IntegrationManager,
+) -> None:
+    json_ = apprise_manager.get_integration("apprise.json")
+    assert _field(apprise_manager, "apprise.json", "headers").kind == "secret_list"
+    assert _field(apprise_manager, "apprise.json", "params").kind == "str_list"
+    assert "headers" in json_.secret_fields
+    form = json_.build_config_form(
+        data={"name": "x", "host": "h", "headers": ["X-Key: tok-FORM-secret", "no colon"]}
+    )
+    assert form.errors["headers"] == ["Entry 2: write it as 'Name: value'."]
+    assert "tok-FORM-secret" not in str(form.errors)
+    form = json_.build_config_form(data={"name": "x", "host": "h", "payload": ["novalue"]})
+    assert form.errors["payload"] == ["Entry 1: write it as 'key=value'."]
+    fieldsets = get_fieldsets(json_.config_form_cls)
+    options = next(f for f in fieldsets if f.title == "Options")
+    assert {"headers", "payload", "params"} <= set(options.fields)

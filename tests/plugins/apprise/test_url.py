@@ -9,6 +9,7 @@ from typing import Any
 
 import apprise
 import pytest
+from pydantic import SecretStr
 
 from desktop_integrations.plugins.apprise.schema import Service, Token, load_services
 from desktop_integrations.plugins.apprise.settings import USE_TLS, by_key, settings_of
@@ -186,3 +187,27 @@ def test_settings_that_no_template_holds_are_refused() -> None:
         compose(mmost, {"host": "h"})
     with pytest.raises(AppriseUrlError, match="not a Mattermost URL"):
         parse(mmost, "mmost://")
+
+
+def test_headers_payload_and_parameters_round_trip_through_the_url() -> None:
+    [json_] = [s for s in SERVICES if s.integration_id == "apprise.json"]
+    values = {
+        "use_tls": False,
+        "host": "h",
+        "headers": [SecretStr("X-Token: a+b&c=d"), SecretStr("X-Team: ops")],
+        "payload": ["team=ops", "title="],
+        "params": ["source=ci"],
+    }
+    url = compose(json_, values)
+    assert url.startswith("json://h?+X-Token=a%2Bb%26c%3Dd&+X-Team=ops&:team=ops")
+    assert parse(json_, url) == {
+        "use_tls": False,
+        "host": "h",
+        "headers": ["X-Token: a+b&c=d", "X-Team: ops"],
+        "payload": ["team=ops", "title="],
+        "params": ["source=ci"],
+    }
+    sender = apprise.Apprise.instantiate(url)
+    assert sender.headers == {"X-Token": "a+b&c=d", "X-Team": "ops"}
+    assert sender.params == {"source": "ci"}
+    assert sender.payload_extras == {"team": "ops", "title": ""}
