@@ -212,27 +212,6 @@ class Store(Protocol):
         ...
 
 
-class SharedReads:
-    """Reads that both backends answer with the same SQL."""
-
-    def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:  # noqa: D102
-        raise NotImplementedError
-
-    def has_enabled_config(self, integration_id: str) -> bool:
-        """Return whether an integration has at least one enabled configuration."""
-        return bool(
-            self.query(
-                "SELECT 1 FROM configs WHERE integration_id = ? AND enabled = 1 LIMIT 1",
-                (integration_id,),
-            )
-        )
-
-    def extension_states(self) -> dict[str, bool]:
-        """Return every remembered extension state, by extension ID."""
-        rows = self.query("SELECT extension_id, enabled FROM extensions ORDER BY extension_id")
-        return {row[0]: bool(row[1]) for row in rows}
-
-
 class PolledChanges:
     """A backend that pushes no changes: other processes' are found by polling.
 

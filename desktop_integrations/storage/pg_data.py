@@ -15,7 +15,6 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from desktop_integrations.config import IntegrationConfig
-from desktop_integrations.storage.base import SharedReads
 from desktop_integrations.storage.pg_connect import Connection
 from desktop_integrations.storage.rows import (
     CONFIG_COLUMNS,
@@ -27,6 +26,7 @@ from desktop_integrations.storage.rows import (
     record_save,
 )
 from desktop_integrations.storage.settings_codec import SettingsCodec
+from desktop_integrations.storage.statements import SharedStatements
 
 if TYPE_CHECKING:
     from desktop_integrations.manager import IntegrationManager
@@ -43,7 +43,7 @@ def _read_time(config: IntegrationConfig, row: Any, column: str) -> datetime:
     return value.astimezone(UTC)
 
 
-class PostgresData(SharedReads):
+class PostgresData(SharedStatements):
     """Reads and writes configurations and extension state through the store's connections."""
 
     codec: SettingsCodec
@@ -78,11 +78,6 @@ class PostgresData(SharedReads):
 
     def _config_from_row(self, manager: IntegrationManager, row: Any) -> IntegrationConfig:
         return config_from_row(manager, row, self.codec.decode, _read_time)
-
-    def enabled_integration_ids(self) -> set[str]:
-        """Return the IDs of integrations with at least one enabled configuration."""
-        rows = self.query("SELECT DISTINCT integration_id FROM configs WHERE enabled = 1")
-        return {row[0] for row in rows}
 
     def save_config(
         self,
@@ -138,38 +133,3 @@ class PostgresData(SharedReads):
             generation = conn.execute(GENERATION).fetchone()[0]
         record_save(config, row, secret_keys, time_added, now)
         return int(generation)
-
-    def delete_config(self, config: IntegrationConfig, *, force: bool = False) -> int:
-        """Delete a configuration; return the configuration generation after it.
-
-        Raises:
-            ConfigConflictError: It changed in the database since it was loaded
-                (unless ``force``).
-        """
-        with self.transaction(f"delete the configuration {config.name!r}") as conn:
-            deleted = conn.execute(
-                "DELETE FROM configs WHERE id = ? AND (revision = ? OR ?) RETURNING id",
-                (config.id, config.revision, force),
-            ).fetchone()
-            if deleted is None and not force:
-                exists = conn.execute("SELECT 1 FROM configs WHERE id = ?", (config.id,))
-                if exists.fetchone() is not None:
-                    raise conflict_error(conn, config, "delete it anyway")
-            generation = conn.execute(GENERATION).fetchone()[0]
-        return int(generation)
-
-    # Extensions ------------------------------------------------------------------
-
-    def extension_enabled(self, extension_id: str) -> bool | None:
-        """Return whether the user enabled an extension, or None if never set."""
-        rows = self.query("SELECT enabled FROM extensions WHERE extension_id = ?", (extension_id,))
-        return bool(rows[0][0]) if rows else None
-
-    def set_extension_enabled(self, extension_id: str, enabled: bool) -> None:
-        """Remember whether an extension is enabled."""
-        with self.transaction(f"save the state of extension {extension_id!r}") as conn:
-            conn.execute(
-                "INSERT INTO extensions (extension_id, enabled) VALUES (?, ?)"
-                " ON CONFLICT (extension_id) DO UPDATE SET enabled = excluded.enabled",
-                (extension_id, int(enabled)),
-            )

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from desktop_integrations import paths
 from desktop_integrations.config import IntegrationConfig
 from desktop_integrations.errors import StoreError
-from desktop_integrations.storage.base import PolledChanges, SharedReads
+from desktop_integrations.storage.base import PolledChanges
 from desktop_integrations.storage.outbox import OutboxTables
 from desktop_integrations.storage.rows import (
     CONFIG_COLUMNS,
@@ -28,6 +28,7 @@ from desktop_integrations.storage.rows import (
 from desktop_integrations.storage.secrets import FernetBox, SecretBox
 from desktop_integrations.storage.settings_codec import SettingsCodec
 from desktop_integrations.storage.sqlite_open import SqliteOpening, describe_error
+from desktop_integrations.storage.statements import SharedStatements
 
 __all__ = ["ConfigStore", "describe_error"]
 
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
     from desktop_integrations.manager import IntegrationManager
 
 
-class ConfigStore(SqliteOpening, OutboxTables, SharedReads, PolledChanges):
+class ConfigStore(SqliteOpening, OutboxTables, SharedStatements, PolledChanges):
     """The SQLite database holding configurations and application state.
 
     It keeps the :class:`~desktop_integrations.storage.base.Store` interface.
@@ -183,11 +184,6 @@ class ConfigStore(SqliteOpening, OutboxTables, SharedReads, PolledChanges):
             config.problems.append(f"The stored {what} ({row[column]!r}) could not be read.")
             return None
 
-    def enabled_integration_ids(self) -> set[str]:
-        """Return the IDs of integrations with at least one enabled configuration."""
-        rows = self.query("SELECT DISTINCT integration_id FROM configs WHERE enabled = 1")
-        return {row[0] for row in rows}
-
     def save_config(
         self,
         config: IntegrationConfig,
@@ -241,39 +237,3 @@ class ConfigStore(SqliteOpening, OutboxTables, SharedReads, PolledChanges):
             generation = conn.execute(GENERATION).fetchone()[0]
         record_save(config, row, secret_keys, time_added, now)
         return int(generation)
-
-    def delete_config(self, config: IntegrationConfig, *, force: bool = False) -> int:
-        """Delete a configuration; return the configuration generation after it.
-
-        Raises:
-            ConfigConflictError: It changed in the database since it was loaded
-                (unless ``force``), so deleting it would discard that change.
-            StoreError: The database could not be written.
-        """
-        with self.transaction(f"delete the configuration {config.name!r}") as conn:
-            deleted = conn.execute(
-                "DELETE FROM configs WHERE id = ? AND (revision = ? OR ?) RETURNING id",
-                (config.id, config.revision, force),
-            ).fetchone()
-            if deleted is None and not force:
-                exists = conn.execute("SELECT 1 FROM configs WHERE id = ?", (config.id,))
-                if exists.fetchone() is not None:
-                    raise conflict_error(conn, config, "delete it anyway")
-            generation = conn.execute(GENERATION).fetchone()[0]
-        return int(generation)
-
-    # Extensions ------------------------------------------------------------------
-
-    def extension_enabled(self, extension_id: str) -> bool | None:
-        """Return whether the user enabled an extension, or None if never set."""
-        rows = self.query("SELECT enabled FROM extensions WHERE extension_id = ?", (extension_id,))
-        return bool(rows[0][0]) if rows else None
-
-    def set_extension_enabled(self, extension_id: str, enabled: bool) -> None:
-        """Remember whether an extension is enabled."""
-        with self.transaction(f"save the state of extension {extension_id!r}") as conn:
-            conn.execute(
-                "INSERT INTO extensions (extension_id, enabled) VALUES (?, ?)"
-                " ON CONFLICT (extension_id) DO UPDATE SET enabled = excluded.enabled",
-                (extension_id, int(enabled)),
-            )
