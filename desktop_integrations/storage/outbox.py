@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -83,6 +83,23 @@ class OutboxEntry:
     event_kind: str
     attempts: int
     time_added: datetime
+
+
+def claimed_entries(rows: Sequence[Any], events: Mapping[Any, str]) -> list[OutboxEntry]:
+    """Return claimed ``outbox`` rows as entries, oldest first, each with its event."""
+    return [
+        OutboxEntry(
+            delivery_id=row["delivery_id"],
+            event=events[row["event_id"]],
+            config_id=row["config_id"],
+            integration_id=row["integration_id"],
+            config_name=row["config_name"],
+            event_kind=row["event_kind"],
+            attempts=row["attempts"],
+            time_added=datetime.fromisoformat(row["time_added"]),
+        )
+        for row in sorted(rows, key=lambda row: int(row["id"]))
+    ]
 
 
 class OutboxTables:
@@ -168,19 +185,7 @@ class OutboxTables:
                     (event_ids,),
                 ).fetchall()
             )
-        return [
-            OutboxEntry(
-                delivery_id=row["delivery_id"],
-                event=events[row["event_id"]],
-                config_id=row["config_id"],
-                integration_id=row["integration_id"],
-                config_name=row["config_name"],
-                event_kind=row["event_kind"],
-                attempts=row["attempts"],
-                time_added=datetime.fromisoformat(row["time_added"]),
-            )
-            for row in sorted(rows, key=lambda row: int(row["id"]))
-        ]
+        return claimed_entries(rows, events)
 
     def defer_deliveries(self, deferred: Sequence[tuple[str, float, int]]) -> None:
         """Give leased deliveries back, each to be tried again from a given time.

@@ -20,6 +20,7 @@ from desktop_integrations.storage.outbox import (
     OutboxEntry,
     OutboxTables,
     PlannedDelivery,
+    claimed_entries,
 )
 from desktop_integrations.storage.pg_connect import Connection
 
@@ -85,19 +86,7 @@ class PostgresOutbox(OutboxTables):
                     "SELECT id, event FROM outbox_events WHERE id = ANY(%s)", (event_ids,)
                 ).fetchall()
             }
-        return [
-            OutboxEntry(
-                delivery_id=row["delivery_id"],
-                event=events[row["event_id"]],
-                config_id=row["config_id"],
-                integration_id=row["integration_id"],
-                config_name=row["config_name"],
-                event_kind=row["event_kind"],
-                attempts=row["attempts"],
-                time_added=datetime.fromisoformat(row["time_added"]),
-            )
-            for row in sorted(rows, key=lambda row: int(row["id"]))
-        ]
+        return claimed_entries(rows, events)
 
     def defer_deliveries(self, deferred: Sequence[tuple[str, float, int]]) -> None:
         """Give leased deliveries back, each to be tried again from a given time."""
