@@ -152,6 +152,8 @@ class SqliteOpening:
             # A read-only database still opens; saves then fail with a reason.
             logger.warning("Cannot switch %s to WAL mode: %s", self.path, describe_error(e))
         conn.execute("PRAGMA synchronous = FULL")
+        # A changed row leaves no copy of its old values (a secret) in its page.
+        conn.execute("PRAGMA secure_delete = FAST")
         conn.execute("PRAGMA foreign_keys = ON")
 
     def _move_aside(self, reason: str) -> Path:
