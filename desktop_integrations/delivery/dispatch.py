@@ -187,8 +187,7 @@ class Dispatcher:
             if batch:
                 done = self._send_batch(batch)
                 continue
-            # Nothing to send: hang up on mail servers rather than idle on them.
-            self.pool.smtp.close()
+            self.pool.smtp.close()  # after a full batch: nothing more to send now
             with self._cond:
                 if not self._stopping and self._wakeups == seen:
                     due = self._next_due - time.time()
@@ -245,6 +244,9 @@ class Dispatcher:
                 deferred.append(result)
             else:
                 finished.append(result)
+        if len(batch) < self.batch_size:
+            # The burst is over: hang up on mail servers rather than idle on them.
+            self.pool.smtp.close()
         return finished, deferred
 
     def _announce(self, finished: list[Delivery]) -> None:
