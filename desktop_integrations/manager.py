@@ -20,6 +20,7 @@ from desktop_integrations.errors import (
 from desktop_integrations.naming import qualified_id
 from desktop_integrations.signals import config_deleted, config_saved, configs_changed, send_safely
 from desktop_integrations.storage import Store, StoreChange, open_store
+from desktop_integrations.storage.secret_sealing import SecretSealer
 from desktop_integrations.storage.settings_codec import plaintext_secrets
 
 logger = logging.getLogger(__name__)
@@ -138,6 +139,7 @@ class IntegrationManager:
         self.lock = threading.RLock()
         self._integrations: dict[str, Integration] = {}
         self._declared: dict[str, DeclaredIntegration] = {}
+        self._sealer = SecretSealer(store)
         self._configs: dict[str, dict[int, IntegrationConfig]] = {}
         self._all_loaded = False
         self._results: dict[Hashable, ConfigList] = {}
@@ -172,6 +174,10 @@ class IntegrationManager:
             )
         integration = self._instantiate(integration_cls, integration_id)
         self._integrations[integration_id] = integration
+        from desktop_integrations.lazy_form import is_lazy
+
+        if not is_lazy(integration_cls):  # a lazy form is not built for this
+            self._note_sealed(self._sealer.seal(integration_id, integration.secret_fields))
         # Configurations loaded while it was missing were not migrated.
         self.clear_configs_cache(integration_id)
         self._refresh_enabled(integration_id)
@@ -397,22 +403,21 @@ class IntegrationManager:
         config.settings_version = new
 
     def _seal_plaintext(self, config: IntegrationConfig, integration: Integration) -> None:
-        """Encrypt the secrets a configuration still stores in plaintext, keeping each.
+        """Encrypt the secrets a loaded configuration still stores in plaintext.
 
-        A field that became secret (a webhook URL) was stored in plaintext by
-        earlier versions; the first load stores it again, encrypted. If that
-        fails, the value stays as it was, to be sealed on a later load.
+        Registration seals those of earlier versions (see
+        :mod:`~desktop_integrations.storage.secret_sealing`); this catches the
+        rest, such as a lazily built form's. The revision stays as it was.
         """
         plain = plaintext_secrets(config.settings, config.secret_keys, integration.secret_fields)
-        if not plain:
-            return
-        try:
-            self._note_write(self.store.save_config(config, config.secret_keys | plain))
-        except IntegrationError as e:
-            logger.warning("Could not encrypt the secret settings of %r: %s", config.name, e)
-            return
-        config.secret_keys = config.secret_keys | plain
-        logger.info("Encrypted the secret settings %s of %r", sorted(plain), config.name)
+        if plain and config.id is not None:
+            sealed = self._sealer.seal_config(config.integration_id, config.id, frozenset(plain))
+            if sealed:
+                config.secret_keys = config.secret_keys | plain
+
+    def _note_sealed(self, generation: int | None) -> None:
+        if generation is not None:
+            self._note_write(generation)
 
     @_locked
     def save_config(self, config: IntegrationConfig, *, force: bool = False) -> None:

@@ -25,6 +25,7 @@ from desktop_integrations.storage.rows import (
     now_after,
     record_save,
 )
+from desktop_integrations.storage.secret_sealing import seal_earlier_builtins
 from desktop_integrations.storage.secrets import FernetBox, SecretBox
 from desktop_integrations.storage.settings_codec import SettingsCodec
 from desktop_integrations.storage.sqlite_open import SqliteOpening, describe_error
@@ -74,6 +75,8 @@ class ConfigStore(SqliteOpening, OutboxTables, SharedStatements, PolledChanges):
         self.warnings: list[str] = []
         self._lock = threading.RLock()
         self._conn = self._open()
+        if not self.read_only:
+            seal_earlier_builtins(self)
 
     # Transactions ----------------------------------------------------------
 
