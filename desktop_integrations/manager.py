@@ -164,7 +164,7 @@ class IntegrationManager(IntegrationRegistry):
         if ref is None or isinstance(ref, str):
             return ref
         if not isinstance(ref, type):  # an Integration instance
-            return ref.integration_id
+            return ref.id
         return class_integration_id(ref)
 
     def _migrate(self, config: IntegrationConfig) -> None:
