@@ -26,6 +26,7 @@ from desktop_integrations.registry import IntegrationRegistry
 from desktop_integrations.settings_upgrade import upgrade_settings
 from desktop_integrations.signals import config_deleted, config_saved, configs_changed, send_safely
 from desktop_integrations.storage import Store, StoreChange, open_store
+from desktop_integrations.storage.secret_sealing import SecretSealer
 from desktop_integrations.storage.settings_codec import plaintext_secrets
 
 __all__ = [
@@ -83,6 +84,7 @@ class IntegrationManager(IntegrationRegistry):
         super().__init__()
         self.store = store
         self.lock = threading.RLock()
+        self._sealer = SecretSealer(store)
         self._cache = ConfigCache(self, self._migrate)
         self._shut_down = False
         store.subscribe(self._on_store_change)
@@ -110,6 +112,10 @@ class IntegrationManager(IntegrationRegistry):
             )
         integration = instantiate(integration_cls, integration_id, self)
         self._integrations[integration_id] = integration
+        from desktop_integrations.lazy_form import is_lazy
+
+        if not is_lazy(integration_cls):  # a lazy form is not built for this
+            self._note_sealed(self._sealer.seal(integration_id, integration.secret_fields))
         # Configurations loaded while it was missing were not migrated.
         self.clear_configs_cache(integration_id)
         self._refresh_enabled(integration_id)
@@ -180,22 +186,21 @@ class IntegrationManager(IntegrationRegistry):
         upgrade_settings(config, integration)
 
     def _seal_plaintext(self, config: IntegrationConfig, integration: Integration) -> None:
-        """Encrypt the secrets a configuration still stores in plaintext, keeping each.
+        """Encrypt the secrets a loaded configuration still stores in plaintext.
 
-        A field that became secret (a webhook URL) was stored in plaintext by
-        earlier versions; the first load stores it again, encrypted. If that
-        fails, the value stays as it was, to be sealed on a later load.
+        Registration seals those of earlier versions (see
+        :mod:`~desktop_integrations.storage.secret_sealing`); this catches the
+        rest, such as a lazily built form's. The revision stays as it was.
         """
         plain = plaintext_secrets(config.settings, config.secret_keys, integration.secret_fields)
-        if not plain:
-            return
-        try:
-            self._cache.note_write(self.store.save_config(config, config.secret_keys | plain))
-        except IntegrationError as e:
-            logger.warning("Could not encrypt the secret settings of %r: %s", config.name, e)
-            return
-        config.secret_keys = config.secret_keys | plain
-        logger.info("Encrypted the secret settings %s of %r", sorted(plain), config.name)
+        if plain and config.id is not None:
+            sealed = self._sealer.seal_config(config.integration_id, config.id, frozenset(plain))
+            if sealed:
+                config.secret_keys = config.secret_keys | plain
+
+    def _note_sealed(self, generation: int | None) -> None:
+        if generation is not None:
+            self._cache.note_write(generation)
 
     @_locked
     def save_config(self, config: IntegrationConfig, *, force: bool = False) -> None:

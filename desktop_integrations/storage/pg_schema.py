@@ -111,6 +111,13 @@ PG_MIGRATIONS: tuple[str, ...] = (
     UPDATE configs SET uid = md5(random()::text || id::text) WHERE uid IS NULL;
     CREATE UNIQUE INDEX configs_by_uid ON configs (uid);
     """,
+    # 4: the secret settings sealed per integration, as SQLite's migration 4.
+    """
+    CREATE TABLE secret_fields (
+        integration_id TEXT PRIMARY KEY,
+        fields TEXT NOT NULL
+    );
+    """,
 )
 
 PG_SCHEMA_VERSION = len(PG_MIGRATIONS)

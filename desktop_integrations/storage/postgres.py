@@ -31,6 +31,7 @@ from desktop_integrations.storage.pg_data import PostgresData
 from desktop_integrations.storage.pg_listen import ChangeListener as ListenThread
 from desktop_integrations.storage.pg_outbox import PostgresOutbox
 from desktop_integrations.storage.pg_schema import CHANNEL_PREFIX, PG_MIGRATIONS, PG_SCHEMA_VERSION
+from desktop_integrations.storage.secret_sealing import seal_earlier_builtins
 from desktop_integrations.storage.secrets import SecretBox
 from desktop_integrations.storage.settings_codec import SettingsCodec
 from desktop_integrations.storage.team_key import TeamKeyBox, create_key_file, team_key_path
@@ -102,6 +103,7 @@ class PostgresStore(PostgresData, PostgresOutbox):
             )
         self.channel = CHANNEL_PREFIX + str(schema[0] if schema else "public")
         self._pool = self._open_pool()
+        seal_earlier_builtins(self)
         self._listener = ListenThread(
             url, self.channel, self._dispatch, self._set_state, self._password
         )

@@ -95,6 +95,15 @@ MIGRATIONS: tuple[str, ...] = (
     UPDATE configs SET uid = lower(hex(randomblob(16))) WHERE uid IS NULL;
     CREATE UNIQUE INDEX configs_by_uid ON configs (uid);
     """,
+    # 4: per integration, the secret settings whose values stored in plaintext
+    # by earlier versions were encrypted (see storage/secret_sealing.py), so
+    # that later starts do not look for them again.
+    """
+    CREATE TABLE secret_fields (
+        integration_id TEXT PRIMARY KEY,
+        fields TEXT NOT NULL
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

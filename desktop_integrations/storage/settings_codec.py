@@ -91,14 +91,7 @@ class SettingsCodec:
         document: dict[str, Any] = {}
         for key, value in settings.items():
             secret = key in secret_keys or is_secret(value)
-            value = _plain(value)
-            if secret and isinstance(value, str) and value:
-                document[key] = {SECRET_MARK: self.secrets.encrypt(value)}
-            elif secret and isinstance(value, list) and value:
-                text = json.dumps(value, allow_nan=False)
-                document[key] = {SECRET_JSON_MARK: self.secrets.encrypt(text)}
-            else:
-                document[key] = value
+            document[key] = self.seal(value) if secret else _plain(value)
         for key, token in (sealed or {}).items():
             if token.startswith(_SEALED_JSON):
                 document.setdefault(key, {SECRET_JSON_MARK: token[len(_SEALED_JSON) :]})
@@ -109,6 +102,23 @@ class SettingsCodec:
             return json.dumps(document, allow_nan=False)
         except (TypeError, ValueError) as e:
             raise StoreError(f"The settings are not JSON-compatible: {e}") from e
+
+    def seal(self, value: Any) -> Any:
+        """Return how the secret ``value`` is stored: encrypted, unless it is empty.
+
+        A string is stored under :data:`SECRET_MARK`, a list (of headers) as
+        JSON under :data:`SECRET_JSON_MARK`; anything else as it is.
+
+        Raises:
+            StoreError: The value cannot be encrypted here (no team key).
+        """
+        value = _plain(value)
+        if isinstance(value, str) and value:
+            return {SECRET_MARK: self.secrets.encrypt(value)}
+        if isinstance(value, list) and value:
+            text = json.dumps(value, allow_nan=False)
+            return {SECRET_JSON_MARK: self.secrets.encrypt(text)}
+        return value
 
     def decode(self, raw: str) -> DecodedSettings:
         """Decode a stored settings document, decrypting secrets."""

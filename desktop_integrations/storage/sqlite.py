@@ -14,6 +14,7 @@ from desktop_integrations import paths
 from desktop_integrations.errors import StoreError
 from desktop_integrations.storage.base import PolledChanges
 from desktop_integrations.storage.outbox import OutboxTables
+from desktop_integrations.storage.secret_sealing import seal_earlier_builtins
 from desktop_integrations.storage.secrets import FernetBox, SecretBox
 from desktop_integrations.storage.settings_codec import SettingsCodec
 from desktop_integrations.storage.sqlite_open import SqliteOpening, describe_error
@@ -63,6 +64,8 @@ class ConfigStore(SqliteOpening, OutboxTables, SharedStatements, PolledChanges):
         self.warnings: list[str] = []
         self._lock = threading.RLock()
         self._conn = self._open()
+        if not self.read_only:
+            seal_earlier_builtins(self)
 
     # Transactions ----------------------------------------------------------
 

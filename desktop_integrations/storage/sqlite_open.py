@@ -6,15 +6,14 @@ A database that is not SQLite or fails its integrity check is moved aside
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
 from desktop_integrations.errors import SchemaTooNewError, StoreError
 from desktop_integrations.storage.health import WalCheck, check_path, missing_tables
+from desktop_integrations.storage.private_files import make_private, restrict_folder
 from desktop_integrations.storage.schema import MIGRATIONS, SCHEMA_VERSION
 
 logger = logging.getLogger(__name__)
@@ -30,23 +29,6 @@ _REASONS = {
     sqlite3.SQLITE_IOERR: "the disk could not be read or written",
     sqlite3.SQLITE_PERM: "permission was denied",
 }
-
-
-def _make_private(path: Path) -> None:
-    """Create the database file readable only by the user; restrict it, -wal and -shm.
-
-    SQLite gives the -wal and -shm files the database file's mode.
-    """
-    try:
-        if not path.exists():
-            with contextlib.suppress(FileExistsError):
-                os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-        for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-            if file.exists() and file.stat().st_mode & 0o077:
-                file.chmod(0o600)
-    except OSError as e:
-        # A read-only or foreign file still opens; saving reports the problem.
-        logger.warning("Cannot restrict the database's permissions: %s", e.strerror or e)
 
 
 def describe_error(error: sqlite3.Error) -> str:
@@ -66,7 +48,7 @@ class SqliteOpening:
 
     def _connect(self, query: str = "") -> sqlite3.Connection:
         if not query:
-            _make_private(self.path)
+            make_private(self.path)
         target: str | Path = f"{self.path.absolute().as_uri()}?{query}" if query else self.path
         conn = sqlite3.connect(
             target, isolation_level=None, check_same_thread=False, timeout=10, uri=bool(query)
@@ -81,6 +63,9 @@ class SqliteOpening:
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         except OSError as e:
             raise StoreError(f"Cannot create the data folder {self.path.parent}: {e}") from e
+        problem = restrict_folder(self.path.parent)
+        if problem is not None:
+            self.warnings.append(problem)
         wal = WalCheck(self.path)
         conn = self._connect()
         try:
@@ -167,6 +152,8 @@ class SqliteOpening:
             # A read-only database still opens; saves then fail with a reason.
             logger.warning("Cannot switch %s to WAL mode: %s", self.path, describe_error(e))
         conn.execute("PRAGMA synchronous = FULL")
+        # A changed row leaves no copy of its old values (a secret) in its page.
+        conn.execute("PRAGMA secure_delete = FAST")
         conn.execute("PRAGMA foreign_keys = ON")
 
     def _move_aside(self, reason: str) -> Path:
