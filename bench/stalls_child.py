@@ -1,6 +1,6 @@
 """Measure the longest GUI stall of the main window at 100,000 configurations.
 
-Usage: python bench/stalls_child.py DATA_DIR
+Usage: python bench/stalls_child.py DATA_DIR [PLUGINS_DIR]
 
 A 5 ms QTimer heartbeat runs on the GUI thread; a scenario's stall is the
 longest gap between two beats while it runs (and until its changes are shown).
@@ -8,6 +8,11 @@ Scenarios: 2,000 configurations saved by a worker thread; 2,000 saved by
 another process, then picked up (window activated); F5 (rescan and re-read);
 Space on a row (enable/disable); a File > Import of 2,000 configurations; and
 typing into the filter box. Prints one result line, in seconds, per scenario.
+
+With PLUGINS_DIR, the one scenario is instead the app's own start: the window
+opens on DATA_DIR with that plugins folder, and its plugins load after the
+first paint; the stall is the longest gap from the first paint until they are
+all loaded (and 200 ms more).
 """
 
 from __future__ import annotations
@@ -64,9 +69,47 @@ def settle(app: QApplication, done: Callable[[], bool], timeout: float = 120.0) 
         time.sleep(0.001)
 
 
+def load_plugins_after_first_paint(app: QApplication, data_dir: Path, plugins: Path) -> None:
+    """Open the window as the app does and measure from its first paint until plugins loaded."""
+    sys.modules["apprise"] = None  # type: ignore[assignment]  # the default install
+    from desktop_integrations.app import pause_collector_while_loading
+    from desktop_integrations.extensions.manager import ExtensionManager
+    from desktop_integrations.manager import IntegrationManager
+    from desktop_integrations.storage import ConfigStore
+    from desktop_integrations.ui.main_window import MainWindow
+
+    store = ConfigStore(database_path(data_dir))
+    manager = IntegrationManager(store)
+    extensions = ExtensionManager(manager, plugin_dirs=[plugins])
+    extensions.discover()  # before the window, as app.py does
+    window = MainWindow(manager, extensions)
+    window.resize(960, 640)
+    heart = Heartbeat()
+    loaded: list[bool] = []
+    window.pluginsLoaded.connect(lambda: loaded.append(True))
+    load = window.load_plugins
+
+    def measured_load() -> None:  # called once the first paint pass is done
+        heart.reset()
+        heart.timer.start()
+        load()
+
+    window.load_plugins = measured_load  # type: ignore[method-assign]
+    window.load_plugins_after_first_paint()
+    pause_collector_while_loading(window)
+    window.show()
+    settle(app, lambda: bool(loaded))
+    ids = [integration.integration_id for integration in manager.get_integrations()]
+    registered = sum(integration_id.startswith("bench_plugin_") for integration_id in ids)
+    emit({"plugins": heart.longest, "registered": float(registered)})
+    os._exit(0)
+
+
 def main() -> None:
     data_dir = Path(sys.argv[1])
     app = QApplication(sys.argv[:1])
+    if len(sys.argv) > 2:
+        load_plugins_after_first_paint(app, data_dir, Path(sys.argv[2]))
     from desktop_integrations.extensions.manager import ExtensionManager
     from desktop_integrations.manager import IntegrationManager
     from desktop_integrations.storage import ConfigStore

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import ctypes
+import gc
 import logging
 import os
 import sys
@@ -97,6 +98,25 @@ def _delivery_pool() -> DeliveryPool:
     return get_delivery_pool()
 
 
+def pause_collector_while_loading(window: MainWindow) -> None:
+    """Pause Python's cyclic garbage collector until the window's plugins are loaded.
+
+    Plugin modules import on a worker thread, and a full collection that their
+    imports set off there walks every object while holding the interpreter
+    lock: with 1,000 plugins the window stalled for 0.1 to 0.4 s at each one.
+    What exists once they are loaded (the rows, the plugins' classes) lives as
+    long as the app, so it is frozen out of later collections.
+    """
+    gc.freeze()
+    gc.disable()
+
+    def resume() -> None:
+        gc.freeze()
+        gc.enable()
+
+    window.pluginsLoaded.connect(resume)
+
+
 def run(args: argparse.Namespace, qt_argv: list[str]) -> int:
     """Open the main window and run the event loop; return the exit status."""
     if QApplication.instance() is None:
@@ -125,6 +145,7 @@ def run(args: argparse.Namespace, qt_argv: list[str]) -> int:
         # the delivery pool (and what it imports) is not needed before.
         window.pluginsLoaded.connect(lambda: _delivery_pool().attach(manager))
         window.load_plugins_after_first_paint()
+        pause_collector_while_loading(window)
         if store.warnings:  # a read-only data folder, a damaged write-ahead log
             shown = [window.banner.text()] if window.banner.text() else []
             window.banner.show_message([*shown, *store.warnings], "warning")
@@ -137,6 +158,7 @@ def run(args: argparse.Namespace, qt_argv: list[str]) -> int:
         window.close()
         return status
     finally:
+        gc.enable()  # if the window closed before its plugins were loaded
         _delivery_pool().shutdown()
         extensions.shutdown()
         manager.shutdown()

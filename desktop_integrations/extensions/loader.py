@@ -16,6 +16,7 @@ import importlib.util
 import os
 import re
 import sys
+import threading
 import traceback
 import types
 from collections.abc import Sequence
@@ -171,6 +172,8 @@ class _PluginFinder(importlib.abc.MetaPathFinder):
 
 
 _finder = _PluginFinder()
+# Plugins are imported on a worker thread and, when needed at once, on the GUI's.
+_install_lock = threading.Lock()
 
 
 def _spec(fullname: str, file: Path, package: Path | None = None) -> importlib.machinery.ModuleSpec:
@@ -186,13 +189,14 @@ def _spec(fullname: str, file: Path, package: Path | None = None) -> importlib.m
 
 def _install_plugin_package() -> None:
     """Create the empty package that folder plugins are imported into."""
-    if PLUGIN_PACKAGE not in sys.modules:
-        package = types.ModuleType(PLUGIN_PACKAGE, "Plugins loaded from plugins folders.")
-        package.__path__ = []
-        package.__spec__ = importlib.machinery.ModuleSpec(PLUGIN_PACKAGE, None, is_package=True)
-        sys.modules[PLUGIN_PACKAGE] = package
-    if _finder not in sys.meta_path:
-        sys.meta_path.insert(0, _finder)
+    with _install_lock:
+        if PLUGIN_PACKAGE not in sys.modules:
+            package = types.ModuleType(PLUGIN_PACKAGE, "Plugins loaded from plugins folders.")
+            package.__path__ = []
+            package.__spec__ = importlib.machinery.ModuleSpec(PLUGIN_PACKAGE, None, is_package=True)
+            sys.modules[PLUGIN_PACKAGE] = package
+        if _finder not in sys.meta_path:
+            sys.meta_path.insert(0, _finder)
 
 
 def forget_modules(source: PluginSource) -> None:
@@ -202,8 +206,9 @@ def forget_modules(source: PluginSource) -> None:
     name = source.module_name
     if name not in sys.modules:  # submodules go with it: nothing to look for
         return
-    for module_name in [m for m in sys.modules if m == name or m.startswith(name + ".")]:
-        del sys.modules[module_name]
+    # A copy: another thread may be importing (and adding modules) meanwhile.
+    for module_name in [m for m in list(sys.modules) if m == name or m.startswith(name + ".")]:
+        sys.modules.pop(module_name, None)
 
 
 def import_plugin(source: PluginSource) -> Any:

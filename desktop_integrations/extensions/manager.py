@@ -15,12 +15,14 @@ It sends ``extension_enabled``, ``extension_disabled`` and ``extensions_changed`
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from desktop_integrations import paths
 from desktop_integrations.errors import IntegrationError
+from desktop_integrations.extensions.background import ImportJob, ImportWorker
 from desktop_integrations.extensions.discovery import (
     PluginKind,
     PluginSource,
@@ -32,12 +34,7 @@ from desktop_integrations.extensions.discovery import (
 from desktop_integrations.extensions.extension import Extension, shut_down
 from desktop_integrations.extensions.gate import SHUTDOWN_TIMEOUT, Gate
 from desktop_integrations.extensions.guard import CrashGuard
-from desktop_integrations.extensions.loader import (
-    LoadError,
-    extension_classes,
-    forget_modules,
-    import_plugin,
-)
+from desktop_integrations.extensions.loader import LoadError, forget_modules
 from desktop_integrations.extensions.manifest import (
     Manifest,
     ManifestError,
@@ -137,6 +134,9 @@ class ExtensionManager:
         self._extensions: dict[str, type[Extension]] = {}
         self._duplicates: dict[str, LoadError] = {}
         self._folder_duplicates: dict[str, LoadError] = {}
+        # Imports under way, in the order their plugins register.
+        self._jobs: dict[str, ImportJob[_Plugin]] = {}
+        self._worker: ImportWorker | None = None
 
     # Loading ---------------------------------------------------------------
 
@@ -207,6 +207,55 @@ class ExtensionManager:
                 send_safely(extensions_changed, self)
         return bool(self.pending)
 
+    def import_in_background(self, ready: Callable[[], None]) -> bool:
+        """Import the plugins in :attr:`pending` on a worker thread; return whether any.
+
+        Their modules' code runs on the worker; registering them (their
+        ``initialize()``) waits for :meth:`finish_imports`, on this thread.
+
+        Args:
+            ready: Called, from the worker thread, when imported plugins wait
+                for :meth:`finish_imports` (once until that is called). It must
+                only schedule that call on this thread, as a queued signal does.
+        """
+        self.discover()
+        self.gate.guard.start()  # here: the two threads must not both open its journal
+        if self._worker is None:
+            self._worker = ImportWorker(self.gate, ready)
+        self._worker.ready = ready
+        self._worker.submit(
+            self._new_job(plugin)
+            for plugin in [self._plugins[name] for name in self.pending]
+            if not plugin.imported
+        )
+        return bool(self._jobs)
+
+    def finish_imports(self, budget: float = 0.015) -> bool:
+        """Register the plugins imported in the background, in order, for about ``budget`` s.
+
+        Sends ``extensions_changed`` as :meth:`import_next` does. If imported
+        plugins are left waiting, ``ready`` is called again.
+
+        Returns:
+            Whether plugins are still being imported or waiting to be registered.
+        """
+        if self._worker is None:
+            return False
+        self._worker.acknowledge()
+        listed = self.listing_complete
+        deadline = time.perf_counter() + budget
+        finished = False
+        for job in list(self._jobs.values()):
+            if not job.done or (finished and time.perf_counter() > deadline):
+                break
+            self._finish(job)
+            finished = True
+        if finished and (not self.pending or (not listed and self.listing_complete)):
+            send_safely(extensions_changed, self)
+        if self._jobs and next(iter(self._jobs.values())).done:
+            self._worker.announce()
+        return bool(self._jobs)
+
     def import_declared(self, name: str) -> None:
         """Import a plugin whose manifest declared its integrations, now.
 
@@ -261,7 +310,14 @@ class ExtensionManager:
         send_safely(extensions_changed, self)
 
     def shutdown(self) -> None:
-        """Shut every extension down and unload every plugin. Their states stay stored."""
+        """Shut every extension down and unload every plugin. Their states stay stored.
+
+        A plugin still being imported in the background is waited for up to
+        ``shutdown_timeout`` seconds, then left to its thread.
+        """
+        if self._worker is not None:
+            self._worker.close()
+            self._worker = None
         for name in reversed(list(self._plugins)):
             self._unload_plugin(name)
         self.gate.guard.close()
@@ -306,8 +362,8 @@ class ExtensionManager:
         for source, digest in pending:
             self._load_plugin(source, digest, problems.get(source.name))
         if self._enabled_ids is None:  # a rescan: import what is needed now
-            while self.pending:
-                self._import(self.pending[0])
+            for name in [name for name in self.pending if name not in self._jobs]:
+                self._import(name)
         return changed or bool(pending)
 
     def _load_plugin(
@@ -353,34 +409,62 @@ class ExtensionManager:
             self.integration_manager.undeclare_integration(integration_id)
         plugin.declared.clear()
 
-    def _import(self, name: str) -> bool:
-        """Import a plugin taken on by :meth:`_load_plugin`; return whether it was imported now."""
-        for queue in (self._to_list, self._to_start):
-            if name in queue:
-                queue.remove(name)
-        plugin = self._plugins.get(name)
-        if plugin is None or plugin.imported:
-            return False
+    def _new_job(self, plugin: _Plugin) -> ImportJob[_Plugin]:
         plugin.imported = True
-        source = plugin.source
-        with self.gate.running(source, plugin.fingerprint):
-            try:
-                self.import_count += 1
-                classes = extension_classes(import_plugin(source), source)
-            except KeyboardInterrupt:
-                raise
-            except BaseException as e:  # a plugin's sys.exit() must not end the app
-                forget_modules(source)
-                self._fail(plugin, "load", "was not loaded", e)
-                self._undeclare(plugin)
-                return True
+        self.import_count += 1
+        job = ImportJob(plugin, plugin.source, plugin.fingerprint)
+        self._jobs[plugin.source.name] = job
+        return job
+
+    def _import(self, name: str) -> bool:
+        """Import a plugin taken on by :meth:`_load_plugin`; return whether it was imported now.
+
+        A plugin the worker thread has not started on is imported here; one it
+        is importing is waited for.
+        """
+        job = self._jobs.get(name)
+        if job is None:
+            plugin = self._plugins.get(name)
+            if plugin is None or plugin.imported:
+                self._dequeue(name)
+                return False
+            job = self._new_job(plugin)
+        if job.take():
+            job.run(self.gate)
+            if isinstance(job.error, KeyboardInterrupt):  # Ctrl+C while importing here
+                del self._jobs[name]
+                self._dequeue(name)
+                raise job.error
+        else:
+            job.wait()
+        self._finish(job)
+        return True
+
+    def _finish(self, job: ImportJob[_Plugin]) -> None:
+        """Register what an import found (on the manager's thread: extension code runs)."""
+        plugin = job.owner
+        name = plugin.source.name
+        if self._jobs.get(name) is job:
+            del self._jobs[name]
+        self._dequeue(name)
+        if self._plugins.get(name) is not plugin:  # unloaded meanwhile
+            return
+        if job.error is not None:
+            self._fail(plugin, "load", "was not loaded", job.error)
+            self._undeclare(plugin)
+            return
+        with self.gate.running(plugin.source, plugin.fingerprint):
             # The registered integrations take the declared ones' place.
             self._undeclare(plugin)
-            for cls in classes:
+            for cls in job.classes:
                 self._add_extension(plugin, cls)
         if plugin.manifest is not None:
             self._check_manifest(plugin, plugin.manifest)
-        return True
+
+    def _dequeue(self, name: str) -> None:
+        for queue in (self._to_list, self._to_start):
+            if name in queue:
+                queue.remove(name)
 
     def _check_manifest(self, plugin: _Plugin, manifest: Manifest) -> None:
         problems = stale_problems(manifest, plugin.extensions)
@@ -425,9 +509,10 @@ class ExtensionManager:
 
     def _unload_plugin(self, name: str) -> None:
         plugin = self._plugins.pop(name)
-        for queue in (self._to_list, self._to_start):
-            if name in queue:
-                queue.remove(name)
+        self._dequeue(name)
+        job = self._jobs.pop(name, None)
+        if job is not None and not job.cancel() and not job.wait(self.shutdown_timeout):
+            logger.warning("%s is still being imported; going on without it", name)
         self._undeclare(plugin)
         for cls in plugin.extensions:
             self._stop(cls)

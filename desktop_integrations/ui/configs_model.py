@@ -81,6 +81,8 @@ class ConfigsModel(RowChanges):
 
     #: Emitted with a message when toggling a configuration failed.
     errorOccurred = Signal(str)
+    #: Emitted once a reload read in a worker thread is shown.
+    reloaded = Signal()
     _reloaded = Signal(int, object)
 
     def __init__(self, manager: IntegrationManager, parent: QObject | None = None) -> None:
@@ -172,6 +174,12 @@ class ConfigsModel(RowChanges):
 
         threading.Thread(target=read, name="configs-reload", daemon=True).start()
 
+    @property
+    def reloading(self) -> bool:
+        """Whether a worker thread is reading the list again (it holds the store meanwhile)."""
+        with self._lock:
+            return self._replay is not None
+
     def _show_reloaded(self, token: int, result: Reloaded | str) -> None:
         with self._lock:
             if token != self._reloads:
@@ -194,6 +202,7 @@ class ConfigsModel(RowChanges):
             self.endResetModel()
         if replay:
             self.apply_pending()
+        self.reloaded.emit()
 
     def set_loading(self, loading: bool) -> None:
         """Say whether plugins are still loading: rows then say so instead of "Unavailable".
@@ -310,6 +319,8 @@ class ConfigsModel(RowChanges):
             # Checked once the integration is registered (its form validates the
             # settings); a declared one is listed but not checked before.
             if not self.manager.is_registered(shown[ROW_INTEGRATION]):
+                return []
+            if self.reloading:  # the reader holds the store; its reset repaints the rows
                 return []
             config = self.config_at(row)
             problems = check_config(config) if config is not None else []

@@ -39,6 +39,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+#: How long registering plugins imported in the background may hold the event loop per turn.
+IMPORT_BATCH_SECONDS = 0.012
+
 
 class MainWindow(QMainWindow):
     """The app's window: an integration picker, the configurations, and plugins.
@@ -54,6 +57,8 @@ class MainWindow(QMainWindow):
     """
 
     _extensionsChanged = Signal()
+    #: Emitted from the plugin-import thread when imported plugins wait to be registered.
+    _importsReady = Signal()
     #: Emitted once the plugins started with the window are imported (see load_plugins).
     pluginsLoaded = Signal()
 
@@ -68,6 +73,7 @@ class MainWindow(QMainWindow):
         self.extension_manager = extension_manager
         self._closed = False
         self._load_on_paint = False
+        self._importing = False
         self.setWindowTitle("Integrations")
         self.setWindowIcon(app_icon("app"))
         self.banner = Banner(self, closable=True)
@@ -131,6 +137,8 @@ class MainWindow(QMainWindow):
         dock.visibilityChanged.connect(self._on_dock_visibility)
         self.plugin_watcher = PluginWatcher(extension_manager, self)
         self._extensionsChanged.connect(self._on_plugins_changed)
+        self._importsReady.connect(self._finish_imports, Qt.ConnectionType.QueuedConnection)
+        self.configs_model.reloaded.connect(self._finish_imports)
         extensions_changed.connect(self._on_extensions_changed, sender=extension_manager)
 
     @property
@@ -180,29 +188,34 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Loading plugins…")
 
     def load_plugins(self) -> None:
-        """Import the plugins that are needed, one per turn of the event loop.
+        """Import the plugins that are needed on a worker thread; register them here.
 
         Those are the plugins without a manifest, and those with an enabled
         configuration; the others are imported when their integration is
-        chosen. Their ``extensions_changed`` refreshes the lists.
+        chosen. Their modules' code runs on the worker, so the window keeps
+        painting and answering; they are registered (their ``initialize()``
+        runs) on this thread, a few milliseconds' worth per turn of the event
+        loop, and their ``extensions_changed`` refreshes the lists.
         """
         self._load_on_paint = False
-        if self.extension_manager is None or self._closed:
+        if self.extension_manager is None or self._closed or self._importing:
             return
-        self.extension_manager.discover()
-        self._import_next()
+        self._importing = True
+        if not self.extension_manager.import_in_background(self._importsReady.emit):
+            self._imports_done()
 
-    def _import_next(self) -> None:
-        if self.extension_manager is None or self._closed:
+    def _finish_imports(self) -> None:
+        if self.extension_manager is None or self._closed or not self._importing:
             return
-        listed = self.extension_manager.listing_complete
-        if self.extension_manager.import_next():
-            # Once every integration is listed, the window shows the complete
-            # lists before the next import: its views lay out and paint on
-            # later turns of the event loop than a zero timer's.
-            just_listed = not listed and self.extension_manager.listing_complete
-            QTimer.singleShot(20 if just_listed else 0, self._import_next)
+        if self.configs_model.reloading:
+            # Registering queries the store, which the reload holds while it
+            # reads: go on once the list is shown (``reloaded``).
             return
+        if not self.extension_manager.finish_imports(IMPORT_BATCH_SECONDS):
+            self._imports_done()
+
+    def _imports_done(self) -> None:
+        self._importing = False
         if self.configs_model.loading:
             self._on_plugins_changed()
         self.pluginsLoaded.emit()

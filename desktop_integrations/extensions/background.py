@@ -1,0 +1,167 @@
+"""Importing plugin modules on a worker thread, registering them on the owner's thread.
+
+An :class:`ImportJob` is one plugin's import (its module's code runs, its
+Extension subclasses are found); it runs on whichever thread takes it first:
+the :class:`ImportWorker`'s thread, or the owner's thread when the owner needs
+the plugin at once. Registering what it found (running extension code such as
+``initialize()``) stays with the extension manager, on the thread that owns it.
+Nothing here knows of Qt: the owner is told that results wait through a plain
+callable, which a GUI turns into a queued call onto its own thread.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable
+from typing import Any, Generic, TypeVar
+
+from desktop_integrations.extensions.discovery import PluginSource
+from desktop_integrations.extensions.extension import Extension
+from desktop_integrations.extensions.gate import Gate
+from desktop_integrations.extensions.loader import extension_classes, forget_modules, import_plugin
+
+logger = logging.getLogger(__name__)
+
+_Owner = TypeVar("_Owner")
+
+
+class _State(enum.Enum):
+    WAITING = "waiting"
+    RUNNING = "running"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class ImportJob(Generic[_Owner]):
+    """One plugin's import, run once, on the first thread that takes it.
+
+    Args:
+        owner: What the extension manager keeps for the plugin; a job whose
+            owner was unloaded meanwhile is dropped.
+        source: The plugin.
+        digest: Its fingerprint, for the crash guard.
+
+    Attributes:
+        classes: The Extension subclasses it defines, once done without error.
+        error: What its import raised (``SystemExit`` included), once done.
+    """
+
+    def __init__(self, owner: _Owner, source: PluginSource, digest: str | None) -> None:
+        self.owner = owner
+        self.source = source
+        self.digest = digest
+        self.classes: list[type[Extension]] = []
+        self.error: BaseException | None = None
+        self._state = _State.WAITING
+        self._lock = threading.Lock()
+        self._done = threading.Event()
+
+    @property
+    def done(self) -> bool:
+        """Whether the import ran to its end (with or without an error)."""
+        return self._done.is_set()
+
+    def take(self) -> bool:
+        """Claim the job for the calling thread; False if another thread took it first."""
+        with self._lock:
+            if self._state is not _State.WAITING:
+                return False
+            self._state = _State.RUNNING
+            return True
+
+    def cancel(self) -> bool:
+        """Make sure the job never runs; False if it is running or ran already."""
+        with self._lock:
+            if self._state is _State.WAITING:
+                self._state = _State.CANCELLED
+            return self._state is _State.CANCELLED
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait until the thread that took the job is done with it; return whether it is."""
+        return self._done.wait(timeout)
+
+    def run(self, gate: Gate) -> None:
+        """Import the plugin on the calling thread (after :meth:`take`); never raises."""
+        try:
+            with gate.running(self.source, self.digest):
+                try:
+                    self.classes = extension_classes(import_plugin(self.source), self.source)
+                except BaseException as e:  # a plugin's sys.exit() must not end the app
+                    forget_modules(self.source)
+                    self.error = e
+        except BaseException as e:  # the crash guard's own failure: still a failed import
+            self.error = self.error or e
+        finally:
+            with self._lock:
+                self._state = _State.DONE
+            self._done.set()
+
+
+class ImportWorker:
+    """A thread that runs queued :class:`ImportJob` objects in order, then ends.
+
+    Args:
+        gate: The gate whose crash guard records each import.
+        ready: Called (on the worker thread, or the owner's) when finished
+            jobs wait for the owner, once until :meth:`acknowledge`. It must
+            only schedule work on the owner's thread, such as a queued signal.
+    """
+
+    def __init__(self, gate: Gate, ready: Callable[[], None]) -> None:
+        self.gate = gate
+        self.ready = ready
+        self._queue: deque[ImportJob[Any]] = deque()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._announced = False
+        self._closed = False
+
+    def submit(self, jobs: Iterable[ImportJob[Any]]) -> None:
+        """Queue jobs behind those already queued; start the thread if it is not running."""
+        with self._lock:
+            if self._closed:
+                return
+            self._queue.extend(jobs)
+            if self._thread is None and self._queue:
+                # A daemon: a plugin that never returns from its import must
+                # not keep the app from exiting.
+                self._thread = threading.Thread(
+                    target=self._run, name="plugin-imports", daemon=True
+                )
+                self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                if not self._queue or self._closed:
+                    self._thread = None
+                    return
+                job = self._queue.popleft()
+            if job.take():
+                job.run(self.gate)
+                self.announce()
+
+    def announce(self) -> None:
+        """Call ``ready`` unless it was called since the last :meth:`acknowledge`."""
+        with self._lock:
+            if self._announced or self._closed:
+                return
+            self._announced = True
+        try:
+            self.ready()
+        except Exception:  # the window may be gone; the owner still finishes on demand
+            logger.debug("Cannot announce imported plugins", exc_info=True)
+
+    def acknowledge(self) -> None:
+        """Note that the owner is taking the finished jobs; the next one announces again."""
+        with self._lock:
+            self._announced = False
+
+    def close(self) -> None:
+        """Run no further job and announce nothing more (a running job still ends)."""
+        with self._lock:
+            self._closed = True
+            self._queue.clear()

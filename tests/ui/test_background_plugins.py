@@ -1,0 +1,136 @@
+"""The window keeps painting and answering while plugin modules import on a worker thread."""
+
+from __future__ import annotations
+
+import gc
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QTimer
+from pytestqt.qtbot import QtBot
+
+from desktop_integrations import IntegrationManager
+from desktop_integrations.app import pause_collector_while_loading
+from desktop_integrations.extensions.manager import ExtensionManager
+from desktop_integrations.ui.main_window import MainWindow
+from tests import plugin_gate
+from tests.plugin_gate import Gate, gated_plugin
+
+
+@pytest.fixture
+def gate() -> Iterator[Gate]:
+    yield plugin_gate.install()
+    plugin_gate.remove()
+
+
+@pytest.fixture
+def plugins_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "user-plugins"
+    folder.mkdir()
+    return folder
+
+
+def picker_names(window: MainWindow) -> list[str]:
+    model = window.integrations_view.model()
+    return [model.index(row, 0).data() for row in range(model.rowCount())]
+
+
+def open_window(
+    qtbot: QtBot, manager: IntegrationManager, extensions: ExtensionManager
+) -> MainWindow:
+    """Open the window as the app does: plugins load after its first paint."""
+    window = MainWindow(manager, extensions)
+    qtbot.addWidget(window)
+    window.load_plugins_after_first_paint()
+    window.show()
+    return window
+
+
+def test_the_window_answers_while_a_plugin_imports_and_lists_it_once_imported(
+    qtbot: QtBot, manager: IntegrationManager, plugins_dir: Path, gate: Gate
+) -> None:
+    (plugins_dir / "pager.py").write_text(gated_plugin("Pager", "tests.pager"))
+    extensions = ExtensionManager(manager, [plugins_dir])
+    window = open_window(qtbot, manager, extensions)
+    qtbot.waitUntil(gate.started.is_set, timeout=20000)
+
+    assert window.picker.hint.text() == "Loading the integrations…"
+    assert "Pager" not in picker_names(window)
+    # Only a GUI thread that is free while the module's code runs can open the gate.
+    QTimer.singleShot(0, gate.release.set)
+    with qtbot.waitSignal(window.pluginsLoaded, timeout=20000):
+        pass
+
+    assert gate.gave_up == []
+    assert gate.threads["desktop_integrations_plugins.pager"] != threading.get_ident()
+    assert "Pager" in picker_names(window)
+    assert window.picker.hint.text() != "Loading the integrations…"
+    extensions.shutdown()
+
+
+def test_a_plugin_that_fails_on_the_worker_is_reported_in_the_window(
+    qtbot: QtBot, manager: IntegrationManager, plugins_dir: Path, gate: Gate
+) -> None:
+    broken = gated_plugin("Broken", "tests.broken", hold=False, fail="the server is down")
+    (plugins_dir / "broken.py").write_text(broken)
+    (plugins_dir / "pager.py").write_text(gated_plugin("Pager", "tests.pager", hold=False))
+    extensions = ExtensionManager(manager, [plugins_dir])
+    window = open_window(qtbot, manager, extensions)
+    with qtbot.waitSignal(window.pluginsLoaded, timeout=20000):
+        pass
+
+    assert gate.threads["desktop_integrations_plugins.broken"] != threading.get_ident()
+    assert window.plugins_banner.isVisible()
+    assert "1 plugin could not be loaded (broken)" in window.plugins_banner.text()
+    assert "Pager" in picker_names(window)
+    extensions.shutdown()
+
+
+def test_closing_the_window_while_a_plugin_imports_ends_cleanly(
+    qtbot: QtBot, manager: IntegrationManager, plugins_dir: Path, gate: Gate
+) -> None:
+    (plugins_dir / "pager.py").write_text(gated_plugin("Pager", "tests.pager"))
+    extensions = ExtensionManager(manager, [plugins_dir], shutdown_timeout=0.05)
+    window = open_window(qtbot, manager, extensions)
+    qtbot.waitUntil(gate.started.is_set, timeout=20000)
+    loaded: list[bool] = []
+    window.pluginsLoaded.connect(lambda: loaded.append(True))
+
+    window.close()
+    extensions.shutdown()  # as the app does after its window closed
+    worker = next(t for t in threading.enumerate() if t.name == "plugin-imports")
+    gate.release.set()
+    worker.join(30)
+    qtbot.wait(50)  # let a late announcement reach the closed window, if any came
+
+    assert not worker.is_alive()
+    assert gate.gave_up == []
+    assert loaded == []
+    assert "tests.pager" not in [i.integration_id for i in manager.get_integrations()]
+
+
+def test_the_garbage_collector_pauses_while_plugins_load_and_runs_again_after(
+    qtbot: QtBot, manager: IntegrationManager, plugins_dir: Path, gate: Gate
+) -> None:
+    (plugins_dir / "pager.py").write_text(gated_plugin("Pager", "tests.pager"))
+    extensions = ExtensionManager(manager, [plugins_dir])
+    window = MainWindow(manager, extensions)
+    qtbot.addWidget(window)
+    window.load_plugins_after_first_paint()
+    try:
+        pause_collector_while_loading(window)
+        window.show()
+        qtbot.waitUntil(gate.started.is_set, timeout=20000)
+        paused = not gc.isenabled()
+        gate.release.set()
+        with qtbot.waitSignal(window.pluginsLoaded, timeout=20000):
+            pass
+
+        assert paused
+        assert gc.isenabled()  # else the app's memory would only grow
+    finally:
+        gc.enable()
+        gc.unfreeze()
+        extensions.shutdown()
