@@ -240,8 +240,8 @@ def seal_earlier_builtins(store: Store) -> None:
 
 def _warn(integration_id: str, error: StoreError) -> None:
     logger.warning(
-        "The secret settings that %s stored in plaintext stay so until the database "
-        "can be written: %s",
+        "The secret settings that %s stored in plaintext were left as they are, to be "
+        "encrypted at a later start: %s",
         integration_id,
         error,
     )

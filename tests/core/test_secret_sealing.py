@@ -29,6 +29,7 @@ from desktop_integrations.plugins.webhook import WebhookIntegration
 from desktop_integrations.storage.pg_schema import PG_MIGRATIONS
 from desktop_integrations.storage.schema import MIGRATIONS, SCHEMA_VERSION
 from desktop_integrations.storage.settings_codec import SECRET_JSON_MARK, SECRET_MARK
+from desktop_integrations.storage.team_key import TeamKeyBox, create_key_file
 
 HOOK = "https://hooks.slack.com/services/T0/B0/xqSLACKxq"
 URL = "https://user:xqPASSxq@in.example.com/xqPATHxq"
@@ -292,3 +293,40 @@ def test_a_read_only_store_keeps_the_plaintext_until_it_is_writable(
     with opened(store_target, *BUILTINS, Legacy) as manager:
         assert plaintext_found(store_target, manager.store) == []
         assert values(manager)["Hook"]["url"] == URL
+
+
+@pytest.mark.parametrize("store_target", ["postgresql"], indirect=True)
+def test_a_desktop_without_the_team_key_leaves_them_to_one_with_it(
+    store_target: str,
+    earlier: dict[str, tuple[int, str]],
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    import psycopg
+
+    team_key = tmp_path / "owner" / "team.key"
+    create_key_file(team_key)
+    with psycopg.connect(store_target, autocommit=True) as pg:
+        pg.execute(
+            "INSERT INTO properties (key, value) VALUES ('team_key_check', %s)",
+            (TeamKeyBox(team_key).check_token(),),
+        )
+    member = open_store(store_target, secrets=TeamKeyBox(tmp_path / "member" / "team.key"))
+    try:
+        manager = registered(member, *BUILTINS, Legacy)
+        assert values(manager) == {name: settings for name, (_, settings) in EARLIER.items()}
+        manager.shutdown()
+        assert len(plaintext_found(store_target, member)) == len(SECRETS)
+    finally:
+        member.close()
+    assert "to be encrypted at a later start: This desktop does not have the team key" in (
+        caplog.text
+    )
+    owner = open_store(store_target, secrets=TeamKeyBox(team_key))
+    try:
+        manager = registered(owner, *BUILTINS, Legacy)
+        assert plaintext_found(store_target, owner) == []
+        assert values(manager) == {name: settings for name, (_, settings) in EARLIER.items()}
+        manager.shutdown()
+    finally:
+        owner.close()
