@@ -80,9 +80,12 @@ def _alive(owner: str) -> bool:
 class Dispatcher:
     """Sends the pending deliveries of one store's outbox on worker threads.
 
-    Each worker leases a few due deliveries, sends them with the
-    configuration's current settings, and records the outcomes (or puts a
-    retry back in the outbox) in one transaction per batch.
+    Each worker leases its share of the due deliveries (at most
+    ``batch_size``: a long queue goes in large batches, a few deliveries are
+    spread over the workers), sends them with the configuration's current
+    settings, and records the outcomes (or puts a retry back in the outbox)
+    in the transaction that leases its next batch. A batch still unsent
+    after half the lease goes back to the outbox.
 
     Args:
         pool: Holds the transports.
@@ -184,6 +187,7 @@ class Dispatcher:
             if batch:
                 done = self._send_batch(batch)
                 continue
+            self.pool.smtp.close()  # after a full batch: nothing more to send now
             with self._cond:
                 if not self._stopping and self._wakeups == seen:
                     due = self._next_due - time.time()
@@ -196,7 +200,9 @@ class Dispatcher:
         ids = {i.integration_id for i in self.manager.get_integrations() if isinstance(i, Sender)}
         if not finished and not deferred and not (claim and ids):
             return []
-        with self.store.transaction("record deliveries and take more"):
+        with self.store.outbox_transaction(
+            "record deliveries and take more", durable=bool(finished)
+        ):
             if finished:
                 row_ids = self.store.finish_deliveries(finished)
                 finished = [replace(d, id=row) for d, row in zip(finished, row_ids, strict=True)]
@@ -205,7 +211,12 @@ class Dispatcher:
             )
             batch = (
                 self.store.claim_deliveries(
-                    self.owner, ids, limit=self.batch_size, lease=self.lease, now=time.time()
+                    self.owner,
+                    ids,
+                    limit=self.batch_size,
+                    lease=self.lease,
+                    now=time.time(),
+                    share=self._count,
                 )
                 if claim and ids
                 else []
@@ -222,8 +233,10 @@ class Dispatcher:
     def _send_batch(self, batch: list[OutboxEntry]) -> tuple[list[Delivery], list[_Deferred]]:
         finished: list[Delivery] = []
         deferred: list[_Deferred] = []
+        # Well within the lease: what is left then goes back to the outbox.
+        give_back = time.monotonic() + self.lease / 2
         for entry in batch:
-            if self._stopping:
+            if self._stopping or time.monotonic() > give_back:
                 deferred.append(_Deferred(entry.delivery_id, 0.0, entry.attempts))
                 continue
             result = self._send(entry)

@@ -6,36 +6,35 @@ import json
 import logging
 import threading
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
 from desktop_integrations.__about__ import __version__
 from desktop_integrations.delivery.context import DELIVERY_ID_HEADER, current_sending
+from desktop_integrations.delivery.http_pool import Answer, ConnectionPools
 from desktop_integrations.delivery.network_errors import describe_network_error
 from desktop_integrations.delivery.record import DeliveryError, Outcome, RetryLaterError
 from desktop_integrations.delivery.retry import Pacer, RetryPolicy, parse_retry_after
-
-if TYPE_CHECKING:
-    import httpx
 
 logger = logging.getLogger(__name__)
 
 #: Answers worth trying again: the service is busy or failing for now.
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _BODY_EXCERPT = 200
+#: Headers of every request, unless the caller gives its own.
+DEFAULT_HEADERS = {"Accept": "*/*", "User-Agent": f"desktop-integrations/{__version__}"}
 #: Headers of every JSON request.
-JSON_HEADERS = {
-    "Content-Type": "application/json; charset=utf-8",
-    "User-Agent": f"desktop-integrations/{__version__}",
-}
+JSON_HEADERS = {**DEFAULT_HEADERS, "Content-Type": "application/json; charset=utf-8"}
 
 
 class HttpTransport:
     """Sends requests over one shared, thread-safe connection pool.
 
-    One ``httpx.Client`` serves every request of the process: connections are
-    kept alive and the TLS context (with its CA bundle) is built once. At most
-    ``per_host`` requests run at once to one destination.
+    One connection pool serves every request of the process: connections are
+    kept alive and the TLS context (with its CA bundle) is built once.
+    Requests go to httpcore's pool directly (see :mod:`.http_pool`): no
+    cookie is kept from one service to the next and no redirect is followed.
+    At most ``per_host`` requests run at once to one destination.
 
     Connection errors, 429 and 5xx answers are tried again. A read timeout is
     not: the service may have received the request, and sending it again could
@@ -66,30 +65,15 @@ class HttpTransport:
         self.pacer = pacer or Pacer()
         self.per_host = per_host
         self._lock = threading.Lock()
-        self._client: httpx.Client | None = None
         self._slots: dict[str, threading.BoundedSemaphore] = {}
-
-    def client(self) -> httpx.Client:
-        """Return the shared client, created on first use."""
-        with self._lock:
-            if self._client is None:
-                # httpx is imported on the first request: loading the built-in
-                # plugins at start-up should not pay for it.
-                import httpx
-
-                self._client = httpx.Client(
-                    timeout=httpx.Timeout(self.read_timeout, connect=self.connect_timeout),
-                    follow_redirects=False,
-                    transport=_transport(),
-                )
-            return self._client
+        self._pools = ConnectionPools(
+            {"connect": connect_timeout, "read": read_timeout, "write": read_timeout,
+             "pool": read_timeout}
+        )  # fmt: skip
 
     def close(self) -> None:
         """Close the connections; a later request opens new ones."""
-        with self._lock:
-            client, self._client = self._client, None
-        if client is not None:
-            client.close()
+        self._pools.close()
 
     def _slot(self, origin: str) -> threading.BoundedSemaphore:
         with self._lock:
@@ -112,12 +96,11 @@ class HttpTransport:
             DeliveryError: Every attempt failed; says why, with the last answer.
             RetryLaterError: In an outbox worker: try again after ``wait`` seconds.
         """
-        import httpx
+        import httpcore
 
-        client = self.client()
         state = current_sending()
         deferrable = state is not None and state.deferrable
-        headers = dict(headers or {})
+        headers = _with_defaults(headers or {})
         if state is not None:
             headers.setdefault(DELIVERY_ID_HEADER, state.delivery_id)
         origin = _origin(url)
@@ -130,21 +113,24 @@ class HttpTransport:
             retry_after: float | None = None
             try:
                 with self._slot(origin):
-                    response = client.request(method, url, content=content, headers=headers)
-            except (httpx.ConnectError, httpx.ConnectTimeout) as e:
+                    response = self._pools.send(method, url, content, headers)
+            except ValueError as e:
+                raise DeliveryError(f"Cannot send to {origin}: {e}", attempts=attempt) from e
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as e:
                 error = DeliveryError(
                     f"Could not connect to {origin}: {describe_network_error(e)}", attempts=attempt
                 )
-            except httpx.TimeoutException as e:
+            except httpcore.TimeoutException as e:
                 raise DeliveryError(
                     f"{origin} did not answer within {self.read_timeout} s", attempts=attempt
                 ) from e
-            except httpx.HTTPError as e:
+            except _request_errors() as e:
                 raise DeliveryError(
                     f"The request to {origin} failed: {_describe(e)}", attempts=attempt
                 ) from e
             else:
-                answer = f"HTTP {response.status_code} {response.reason_phrase}".strip()
+                answer = f"HTTP {response.status} {response.reason}".strip()
+                logger.debug("%s %s/…: %s", method, origin, answer)
                 if response.is_success:
                     return Outcome(answer, attempt)
                 error = DeliveryError(
@@ -152,9 +138,9 @@ class HttpTransport:
                     response=answer,
                     attempts=attempt,
                 )
-                if response.status_code not in RETRY_STATUSES:
+                if response.status not in RETRY_STATUSES:
                     raise error
-                retry_after = parse_retry_after(response.headers.get("Retry-After"))
+                retry_after = parse_retry_after(response.headers.get("retry-after"))
             if attempt >= self.retry.attempts:
                 raise error
             wait = self.retry.delay(attempt, retry_after)
@@ -181,40 +167,11 @@ class HttpTransport:
         )
 
 
-def _transport() -> httpx.BaseTransport:
-    """Return a transport that sets TLS up (the CA bundle: tens of ms) on its first use."""
-    import socket
-
-    import httpx
-
-    limits = httpx.Limits(max_connections=None, max_keepalive_connections=64, keepalive_expiry=30)
-    # A request goes out as headers, then body: without TCP_NODELAY the body
-    # waits for the server's delayed ACK of the headers (40 ms on Linux).
-    options = [(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]
-
-    class Transport(httpx.BaseTransport):
-        def __init__(self) -> None:
-            self._lock = threading.Lock()
-            # Plain http:// has no TLS to verify; https:// gets its own transport.
-            self._plain = httpx.HTTPTransport(verify=False, limits=limits, socket_options=options)
-            self._secure: httpx.HTTPTransport | None = None
-
-        def handle_request(self, request: httpx.Request) -> httpx.Response:
-            if request.url.scheme != "https":
-                return self._plain.handle_request(request)
-            with self._lock:
-                if self._secure is None:
-                    self._secure = httpx.HTTPTransport(limits=limits, socket_options=options)
-                secure = self._secure
-            return secure.handle_request(request)
-
-        def close(self) -> None:
-            self._plain.close()
-            with self._lock:
-                if self._secure is not None:
-                    self._secure.close()
-
-    return Transport()
+def _with_defaults(headers: Mapping[str, str]) -> dict[str, str]:
+    given = {name.lower() for name in headers}
+    merged = {name: value for name, value in DEFAULT_HEADERS.items() if name.lower() not in given}
+    merged.update(headers)
+    return merged
 
 
 def to_json_bytes(payload: Any) -> bytes:
@@ -225,15 +182,28 @@ def to_json_bytes(payload: Any) -> bytes:
 def _origin(url: str) -> str:
     # The full URL of a chat webhook is a credential: never log or show it.
     parsed = urlsplit(url)
-    return f"{parsed.scheme}://{parsed.hostname}" + (f":{parsed.port}" if parsed.port else "")
+    try:
+        port = parsed.port
+    except ValueError:
+        port = None
+    return f"{parsed.scheme}://{parsed.hostname}" + (f":{port}" if port else "")
+
+
+def _request_errors() -> tuple[type[Exception], ...]:
+    import httpcore
+
+    return (
+        httpcore.NetworkError, httpcore.ProtocolError, httpcore.ProxyError,
+        httpcore.UnsupportedProtocol,
+    )  # fmt: skip
 
 
 def _describe(error: Exception) -> str:
-    # httpx puts the URL, whose path may be a credential, in some messages.
+    # Some messages may hold the URL, whose path may be a credential.
     return type(error).__name__ if "://" in str(error) else str(error) or type(error).__name__
 
 
-def _excerpt(response: httpx.Response) -> str:
+def _excerpt(response: Answer) -> str:
     text = response.text.strip().replace("\n", " ")
     if len(text) > _BODY_EXCERPT:
         text = text[:_BODY_EXCERPT] + "..."

@@ -61,7 +61,7 @@ class DeliveryPool:
         http: HttpTransport | None = None,
         smtp: SmtpTransport | None = None,
         *,
-        batch_size: int = 8,
+        batch_size: int = 64,
         lease: float = 120.0,
     ) -> None:
         self.http = http or HttpTransport()

@@ -85,6 +85,12 @@ class Store(Protocol):
         """Run a block of writes as one transaction (a savepoint when nested)."""
         ...
 
+    def outbox_transaction(
+        self, action: str, *, durable: bool = True
+    ) -> AbstractContextManager[Connection]:
+        """Run outbox writes as one transaction; without ``durable`` a machine crash may undo it."""
+        ...
+
     def query(self, sql: str, params: tuple[Any, ...] | Mapping[str, Any] = ()) -> list[Any]:
         """Run a read query (``?`` placeholders) and return its rows."""
         ...
@@ -171,8 +177,9 @@ class Store(Protocol):
         limit: int,
         lease: float,
         now: float,
+        share: int = 1,
     ) -> list[OutboxEntry]:
-        """Lease up to ``limit`` due deliveries to ``owner``, oldest first."""
+        """Lease up to ``limit`` due deliveries to ``owner`` (``share``: see outbox.py)."""
         ...
 
     def defer_deliveries(self, deferred: Sequence[tuple[str, float, int]]) -> None:

@@ -24,10 +24,11 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Collection, Mapping, Sequence
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
+
+from desktop_integrations.storage.wal_sync import SyncedWrites
 
 if TYPE_CHECKING:
     from desktop_integrations.delivery.record import Delivery
@@ -85,6 +86,11 @@ class OutboxEntry:
     time_added: datetime
 
 
+def shared_limit(due: int, limit: int, share: int) -> int:
+    """Return how many of ``due`` deliveries one of ``share`` workers takes, at most ``limit``."""
+    return max(1, min(limit, -(-due // share)))
+
+
 def claimed_entries(rows: Sequence[Any], events: Mapping[Any, str]) -> list[OutboxEntry]:
     """Return claimed ``outbox`` rows as entries, oldest first, each with its event."""
     return [
@@ -102,12 +108,8 @@ def claimed_entries(rows: Sequence[Any], events: Mapping[Any, str]) -> list[Outb
     ]
 
 
-class OutboxTables:
+class OutboxTables(SyncedWrites):
     """The outbox methods of :class:`~desktop_integrations.storage.ConfigStore`."""
-
-    # Provided by the store.
-    def transaction(self, action: str) -> AbstractContextManager[sqlite3.Connection]:  # noqa: D102
-        raise NotImplementedError
 
     def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:  # noqa: D102
         raise NotImplementedError
@@ -123,7 +125,7 @@ class OutboxTables:
         """
         stamp = datetime.now(UTC).isoformat()
         count = sum(len(planned) for _, planned in batch)
-        with self.transaction(f"queue {count} deliveries") as conn:
+        with self.outbox_transaction(f"queue {count} deliveries") as conn:
             for event, planned in batch:
                 event_id = conn.execute(
                     "INSERT INTO outbox_events (event) VALUES (?) RETURNING id", (event,)
@@ -153,6 +155,7 @@ class OutboxTables:
         limit: int,
         lease: float,
         now: float,
+        share: int = 1,
     ) -> list[OutboxEntry]:
         """Lease up to ``limit`` due deliveries to ``owner``, oldest first.
 
@@ -166,9 +169,20 @@ class OutboxTables:
             limit: The most to take.
             lease: Seconds until the lease expires.
             now: The current time, in seconds since the epoch.
+            share: Take only this share of what is due (one of ``share``
+                workers), so a few due deliveries are spread over the workers
+                while a long queue is taken ``limit`` at a time.
         """
         ids = json.dumps(sorted(integration_ids))
-        with self.transaction("take pending deliveries") as conn:
+        with self.outbox_transaction("take pending deliveries", durable=False) as conn:
+            if share > 1:
+                due = conn.execute(
+                    "SELECT count(*) FROM (SELECT 1 FROM outbox WHERE not_before <= ?"
+                    " AND lease_until <= ? AND integration_id IN (SELECT value FROM json_each(?))"
+                    " LIMIT ?)",
+                    (now, now, ids, limit * share),
+                ).fetchone()[0]
+                limit = shared_limit(due, limit, share)
             rows = conn.execute(
                 "UPDATE outbox SET lease_owner = ?, lease_until = ? WHERE id IN ("
                 " SELECT id FROM outbox WHERE not_before <= ? AND lease_until <= ?"
@@ -196,7 +210,7 @@ class OutboxTables:
         """
         if not deferred:
             return
-        with self.transaction(f"postpone {len(deferred)} deliveries") as conn:
+        with self.outbox_transaction(f"postpone {len(deferred)} deliveries", durable=False) as conn:
             conn.executemany(
                 "UPDATE outbox SET not_before = ?, attempts = ?, lease_owner = NULL,"
                 " lease_until = 0 WHERE delivery_id = ?",
@@ -212,7 +226,7 @@ class OutboxTables:
         Returns:
             The delivery-log row ID of each, in order.
         """
-        with self.transaction(f"record {len(deliveries)} deliveries") as conn:
+        with self.outbox_transaction(f"record {len(deliveries)} deliveries") as conn:
             row_ids = [
                 int(
                     conn.execute(
@@ -251,7 +265,7 @@ class OutboxTables:
 
     def release_deliveries(self, owner: str) -> int:
         """End every lease of ``owner``; return how many deliveries it held."""
-        with self.transaction("release leased deliveries") as conn:
+        with self.outbox_transaction("release leased deliveries", durable=False) as conn:
             cursor = conn.execute(
                 "UPDATE outbox SET lease_owner = NULL, lease_until = 0 WHERE lease_owner = ?",
                 (owner,),
@@ -331,7 +345,7 @@ class OutboxTables:
     def _prune(self, select: str, params: tuple[Any, ...]) -> int:
         deleted = 0
         while True:
-            with self.transaction("trim the delivery log") as conn:
+            with self.outbox_transaction("trim the delivery log", durable=False) as conn:
                 count = conn.execute(
                     f"DELETE FROM deliveries WHERE id IN ({select})", (*params, PRUNE_BATCH)
                 ).rowcount

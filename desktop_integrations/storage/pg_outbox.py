@@ -21,6 +21,7 @@ from desktop_integrations.storage.outbox import (
     OutboxTables,
     PlannedDelivery,
     claimed_entries,
+    shared_limit,
 )
 from desktop_integrations.storage.pg_connect import Connection
 
@@ -45,6 +46,12 @@ class PostgresOutbox(OutboxTables):
 
     def transaction(self, action: str) -> AbstractContextManager[Connection]:  # type: ignore[override]  # noqa: D102
         raise NotImplementedError
+
+    def outbox_transaction(  # type: ignore[override]
+        self, action: str, *, durable: bool = True
+    ) -> AbstractContextManager[Connection]:
+        """Run a block of outbox writes as one transaction: durable on commit."""
+        return self.transaction(action)
 
     def enqueue_deliveries(self, batch: Sequence[tuple[str, Sequence[PlannedDelivery]]]) -> None:
         """Write events and their pending deliveries in one transaction."""
@@ -73,12 +80,19 @@ class PostgresOutbox(OutboxTables):
         limit: int,
         lease: float,
         now: float,
+        share: int = 1,
     ) -> list[OutboxEntry]:
         """Lease up to ``limit`` due deliveries to ``owner``, oldest first (see ``outbox.py``)."""
+        ids = sorted(integration_ids)
         with self.transaction("take pending deliveries") as conn:
-            rows = conn.raw.execute(
-                _CLAIM, (now, now, sorted(integration_ids), limit, owner, now + lease)
-            ).fetchall()
+            if share > 1:
+                due = conn.raw.execute(
+                    "SELECT count(*) FROM (SELECT 1 FROM outbox WHERE not_before <= %s"
+                    " AND lease_until <= %s AND integration_id = ANY(%s) LIMIT %s) AS due",
+                    (now, now, ids, limit * share),
+                ).fetchall()[0][0]
+                limit = shared_limit(due, limit, share)
+            rows = conn.raw.execute(_CLAIM, (now, now, ids, limit, owner, now + lease)).fetchall()
             event_ids = sorted({row["event_id"] for row in rows})
             events = {
                 row[0]: row[1]

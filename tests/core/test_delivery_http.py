@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -112,3 +113,45 @@ def test_retry_after_reads_seconds_and_http_dates() -> None:
     seconds = parse_retry_after(format_datetime(later, usegmt=True))
     assert seconds is not None and 100 < seconds <= 120
     assert parse_retry_after(format_datetime(datetime(2000, 1, 1, tzinfo=UTC), usegmt=True)) == 0
+
+
+def test_a_cookie_one_service_sets_is_never_sent_to_the_next(server: RecordingServer) -> None:
+    server.reply(200, Set_Cookie="session=abc123; Path=/")
+    http = transport([])
+    post(http, server.url + "/first")
+    post(http, server.url + "/second")
+    assert [r.path for r in server.requests] == ["/first", "/second"]
+    assert "Cookie" not in server.requests[1].headers
+
+
+def test_every_request_names_the_product_unless_the_caller_names_itself(
+    server: RecordingServer,
+) -> None:
+    http = transport([])
+    post(http, server.url)
+    http.request("POST", server.url, content=b"x", headers={"user-agent": "my-plugin/2"})
+    first, second = server.requests
+    assert first.headers["User-Agent"].startswith("desktop-integrations/")
+    assert [v for k, v in second.headers.items() if k.lower() == "user-agent"] == ["my-plugin/2"]
+
+
+def test_a_url_with_user_and_password_sends_them_as_basic_auth(server: RecordingServer) -> None:
+    host = server.url.removeprefix("http://")
+    post(transport([]), f"http://ci%40team:pa%3Ass@{host}/in")
+    [request] = server.requests
+    assert request.headers["Authorization"] == "Basic " + base64.b64encode(b"ci@team:pa:ss").decode(
+        "ascii"
+    )
+    assert request.path == "/in"
+
+
+def test_a_path_with_spaces_and_accents_is_sent_percent_encoded(server: RecordingServer) -> None:
+    post(transport([]), server.url + "/café hook?q=ü&x=1")
+    assert server.requests[0].path == "/caf%C3%A9%20hook?q=%C3%BC&x=1"
+
+
+def test_an_address_that_is_not_http_fails_without_sending(server: RecordingServer) -> None:
+    with pytest.raises(DeliveryError) as caught:
+        post(transport([]), "ftp://127.0.0.1/file")
+    assert "not an http:// or https:// address" in str(caught.value)
+    assert caught.value.attempts == 1

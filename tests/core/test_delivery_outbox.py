@@ -139,3 +139,19 @@ def test_every_emission_gets_its_outcome_even_once_the_log_has_trimmed_it(
     assert all(deliveries[0].ok for deliveries in results)
     # The log keeps the newest 200 of the configuration; the emissions kept theirs.
     assert len(recent_deliveries(webhook.store, config_id, 1000)) < 450
+
+
+def test_one_event_to_several_destinations_goes_to_all_of_them_at_once(
+    manager: IntegrationManager, server: RecordingServer
+) -> None:
+    with installed(manager, WebhookExtension, workers=3):
+        for n in range(3):
+            add_hook(manager, f"Hook {n}", f"{server.url}/hook/{n}")
+        server.gate.clear()  # each request is held until the server is let go
+        emission = emit(Event(title="Deployed"))
+        # Sent one after another, the second would wait for the first answer.
+        until(lambda: len(server.requests) == 3)
+        server.gate.set()
+        deliveries = emission.wait(30)
+    assert sorted(r.path for r in server.requests) == ["/hook/0", "/hook/1", "/hook/2"]
+    assert len(deliveries) == 3 and all(d.ok for d in deliveries)

@@ -1,0 +1,66 @@
+"""Outbox writes: on disk before emit() returns, whatever the threads; saves stay durable."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from desktop_integrations import ConfigStore, IntegrationManager
+from desktop_integrations.delivery import DELIVERY_ID_HEADER, recent_deliveries
+from desktop_integrations.events import Event, emit
+from desktop_integrations.plugins.webhook import WebhookExtension
+from tests.core.test_delivery_recovery import EMITTER, add_hook, pending_ids
+from tests.servers import installed, recording_server
+
+FULL = 2  # PRAGMA synchronous
+
+
+def test_emits_from_many_threads_survive_a_kill_right_after_they_return(db_path: Path) -> None:
+    path = str(db_path)
+    with recording_server() as server:
+        add_hook(path, server.url + "/hook")
+        server.gate.clear()  # nothing the child sends is answered
+        with subprocess.Popen(
+            [sys.executable, str(EMITTER), path, "60", "6"], stdout=subprocess.PIPE, text=True
+        ) as child:
+            try:
+                assert child.stdout is not None
+                assert child.stdout.readline().strip() == "queued"
+            finally:
+                child.send_signal(signal.SIGKILL)
+                child.wait(30)
+        left = pending_ids(path)
+        assert len(left) == 60
+        first_new = len(server.requests)
+        server.gate.set()
+        result = subprocess.run(
+            [sys.executable, "-m", "desktop_integrations", "--database", path, "deliver"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    assert result.returncode == 0, result.stderr
+    assert sorted(r.headers[DELIVERY_ID_HEADER] for r in server.requests[first_new:]) == sorted(
+        left
+    )
+
+
+def test_a_save_after_outbox_writes_is_still_synced_on_commit(
+    store: ConfigStore, manager: IntegrationManager
+) -> None:
+    with recording_server() as server, installed(manager, WebhookExtension):
+        integration = manager.get_integration("builtin.webhook")
+        form = integration.build_config_form(data={"name": "Hook", "url": server.url + "/h"})
+        assert form.is_valid(), form.errors
+        config = form.save()
+        [delivery] = emit(Event(title="Deployed")).wait(30)
+        assert delivery.ok
+        assert recent_deliveries(store)[0].delivery_id == delivery.delivery_id
+        # Outbox writes share fsyncs; every other write still waits for its own.
+        assert store.query("PRAGMA synchronous")[0][0] == FULL
+        config.name = "Renamed"
+        manager.save_config(config)
+        assert store.query("PRAGMA synchronous")[0][0] == FULL
