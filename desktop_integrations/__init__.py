@@ -40,7 +40,8 @@ if TYPE_CHECKING:
     from desktop_integrations.extensions.manager import ExtensionManager
     from desktop_integrations.field_rules import enabled_when, visible_when
     from desktop_integrations.field_types import RequiredText
-    from desktop_integrations.forms import BoundConfigForm, Fieldset, IntegrationConfigForm
+    from desktop_integrations.fieldsets import Fieldset
+    from desktop_integrations.forms import BoundConfigForm, IntegrationConfigForm
     from desktop_integrations.hooks import EventHook, Hook, SignalHook
     from desktop_integrations.integration import Integration
     from desktop_integrations.manager import (
@@ -70,7 +71,7 @@ _MODULES = {
     "EventHook": "desktop_integrations.hooks",
     "Extension": "desktop_integrations.extensions.extension",
     "ExtensionManager": "desktop_integrations.extensions.manager",
-    "Fieldset": "desktop_integrations.forms",
+    "Fieldset": "desktop_integrations.fieldsets",
     "Hook": "desktop_integrations.hooks",
     "HttpTransport": "desktop_integrations.delivery.http",
     "Integration": "desktop_integrations.integration",

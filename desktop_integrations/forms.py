@@ -2,74 +2,46 @@
 
 from __future__ import annotations
 
-import functools
 import logging
-import types
-import typing
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    PlainSerializer,
-    SecretStr,
-    ValidationError,
-    WrapSerializer,
-)
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic import field_validator as _field_validator
-from pydantic_core import PydanticCustomError, PydanticUndefined, to_jsonable_python
+from pydantic_core import PydanticCustomError, PydanticUndefined
 
-from desktop_integrations.errors import (
-    ConfigValidationError,
-    IntegrationRegistrationError,
-)
+from desktop_integrations.errors import ConfigValidationError
 from desktop_integrations.field_rules import inactive_fields
+from desktop_integrations.field_values import own_serializer_fields, secret_field_names, to_setting
+from desktop_integrations.fieldsets import (
+    BASIC_FIELDS,
+    BASIC_INFO_FIELDSET,
+    Fieldset,
+    get_fieldsets,
+)
 from desktop_integrations.messages import FieldError, field_error, item_label
 
 if TYPE_CHECKING:
     from desktop_integrations.config import IntegrationConfig
     from desktop_integrations.integration import Integration
 
+__all__ = [
+    "BASIC_FIELDS",
+    "BASIC_INFO_FIELDSET",
+    "NON_FIELD_ERRORS",
+    "BoundConfigForm",
+    "Fieldset",
+    "IntegrationConfigForm",
+    "get_fieldsets",
+    "own_serializer_fields",
+    "secret_field_names",
+    "to_setting",
+]
+
 logger = logging.getLogger(__name__)
 
-#: Fields every form declares; they are stored on the configuration itself.
-BASIC_FIELDS = ("name", "enabled")
 #: The key of form-level errors in :attr:`BoundConfigForm.errors`.
 NON_FIELD_ERRORS = "__all__"
-_FIELDSET_OPTIONS = frozenset({"fields", "description", "classes"})
-
-
-@dataclass(frozen=True)
-class Fieldset:
-    """A titled group of fields, as shown in the configuration dialog.
-
-    Attributes:
-        title: The group's title, or None for an untitled group.
-        fields: The names of the fields in the group, in order.
-        description: Instructions shown above the fields.
-        classes: Presentation hints such as ``"collapse"`` and ``"wide"``.
-    """
-
-    title: str | None
-    fields: tuple[str, ...]
-    description: str = ""
-    classes: tuple[str, ...] = ()
-
-    @property
-    def collapsible(self) -> bool:
-        """Whether the group starts collapsed and can be expanded."""
-        return "collapse" in self.classes
-
-
-BASIC_INFO_FIELDSET = Fieldset(
-    title="Basic Information",
-    fields=BASIC_FIELDS,
-    description="Give this configuration a name you will recognize, and choose "
-    "whether it is in use.",
-)
 
 
 class IntegrationConfigForm(BaseModel):
@@ -104,152 +76,6 @@ class IntegrationConfigForm(BaseModel):
                 "name_characters", "The name cannot contain control or invalid characters."
             )
         return value
-
-
-def _fieldset_error(form_cls: type, message: str) -> IntegrationRegistrationError:
-    return IntegrationRegistrationError(f"{form_cls.__qualname__}.Meta.fieldsets: {message}")
-
-
-def _str_tuple(form_cls: type, value: Any, what: str) -> tuple[str, ...]:
-    if isinstance(value, str) or not isinstance(value, tuple | list):
-        raise _fieldset_error(form_cls, f"{what} must be a tuple of strings, not {value!r}")
-    if not all(isinstance(item, str) for item in value):
-        raise _fieldset_error(form_cls, f"{what} must hold only strings: {value!r}")
-    return tuple(value)
-
-
-def _parse_fieldset(form_cls: type, index: int, entry: Any) -> Fieldset:
-    if not isinstance(entry, tuple | list) or len(entry) != 2:
-        raise _fieldset_error(
-            form_cls, f"entry {index} must be a (title, options) pair, not {entry!r}"
-        )
-    title, options = entry
-    where = f"fieldset {title!r}" if title else f"fieldset {index}"
-    if title is not None and not isinstance(title, str):
-        raise _fieldset_error(form_cls, f"{where}: the title must be a string or None")
-    if not isinstance(options, Mapping):
-        raise _fieldset_error(form_cls, f"{where}: the options must be a dict")
-    unknown = set(options) - _FIELDSET_OPTIONS
-    if unknown:
-        raise _fieldset_error(
-            form_cls,
-            f"{where}: unknown option(s) {', '.join(map(repr, sorted(unknown, key=str)))}",
-        )
-    description = options.get("description", "")
-    if not isinstance(description, str):
-        raise _fieldset_error(form_cls, f"{where}: the description must be a string")
-    return Fieldset(
-        title=title or None,
-        fields=_str_tuple(form_cls, options.get("fields", ()), f"{where}: 'fields'"),
-        description=description,
-        classes=_str_tuple(form_cls, options.get("classes", ()), f"{where}: 'classes'"),
-    )
-
-
-@functools.cache
-def get_fieldsets(form_cls: type[IntegrationConfigForm]) -> tuple[Fieldset, ...]:
-    """Return a form's fieldsets, validated and complete.
-
-    The basic-information fieldset comes first. A declared field that no
-    fieldset lists is appended in a trailing untitled fieldset, so nothing
-    declared is ever hidden.
-
-    Raises:
-        IntegrationRegistrationError: The declaration is malformed, names an
-            unknown field, or lists a field twice. The message names the form
-            class and the field.
-    """
-    meta = getattr(form_cls, "Meta", None)
-    raw = getattr(meta, "fieldsets", ())
-    if isinstance(raw, str) or not isinstance(raw, tuple | list):
-        raise _fieldset_error(form_cls, f"must be a tuple of (title, options) pairs, not {raw!r}")
-    fieldsets = [BASIC_INFO_FIELDSET]
-    seen = set(BASIC_FIELDS)
-    for index, entry in enumerate(raw):
-        fieldset = _parse_fieldset(form_cls, index, entry)
-        for name in fieldset.fields:
-            if name not in form_cls.model_fields:
-                raise _fieldset_error(
-                    form_cls,
-                    f"{fieldset.title or 'an untitled fieldset'} lists unknown field {name!r}",
-                )
-            if name in seen:
-                raise _fieldset_error(form_cls, f"field {name!r} is listed more than once")
-            seen.add(name)
-        fieldsets.append(fieldset)
-    unlisted = tuple(name for name in form_cls.model_fields if name not in seen)
-    if unlisted:
-        fieldsets.append(Fieldset(title=None, fields=unlisted))
-    return tuple(fieldsets)
-
-
-def _mentions_secret(annotation: Any) -> bool:
-    if isinstance(annotation, type) and issubclass(annotation, SecretStr):
-        return True
-    origin = typing.get_origin(annotation)
-    if origin is typing.Annotated or origin is list:
-        return _mentions_secret(typing.get_args(annotation)[0])
-    if origin is typing.Union or origin is types.UnionType:
-        return any(_mentions_secret(arg) for arg in typing.get_args(annotation))
-    return False
-
-
-@functools.cache
-def secret_field_names(form_cls: type[IntegrationConfigForm]) -> frozenset[str]:
-    """Return the names of a form's secret fields (stored encrypted).
-
-    They are the fields of ``SecretStr`` (``SecretUrl`` included) and of lists
-    of them.
-    """
-    return frozenset(
-        name for name, field in form_cls.model_fields.items() if _mentions_secret(field.annotation)
-    )
-
-
-def _annotated_metadata(annotation: Any) -> list[Any]:
-    """Return the ``Annotated`` metadata found anywhere in ``annotation``."""
-    found: list[Any] = []
-    if typing.get_origin(annotation) is typing.Annotated:
-        inner, *metadata = typing.get_args(annotation)
-        return [*metadata, *_annotated_metadata(inner)]
-    for arg in typing.get_args(annotation):
-        found.extend(_annotated_metadata(arg))
-    return found
-
-
-@functools.cache
-def own_serializer_fields(form_cls: type[IntegrationConfigForm]) -> frozenset[str]:
-    """Return the names of the fields whose stored form the form itself chooses.
-
-    That is, fields named by a ``@field_serializer`` or annotated with a
-    ``PlainSerializer`` or ``WrapSerializer``; every field if the form has a
-    ``@model_serializer``.
-    """
-    decorators = form_cls.__pydantic_decorators__
-    if decorators.model_serializers:
-        return frozenset(form_cls.model_fields)
-    names: set[str] = set()
-    for decorator in decorators.field_serializers.values():
-        fields = decorator.info.fields
-        names.update(form_cls.model_fields if "*" in fields else fields)
-    for name, info in form_cls.model_fields.items():
-        metadata = [*info.metadata, *_annotated_metadata(info.annotation)]
-        if any(isinstance(item, PlainSerializer | WrapSerializer) for item in metadata):
-            names.add(name)
-    return frozenset(names)
-
-
-def to_setting(value: Any) -> Any:
-    """Convert a cleaned field value into its plain JSON-compatible form.
-
-    This ignores the form's own serializers: it gives what the dialog's
-    widgets edit. :meth:`BoundConfigForm.settings_data` gives what is stored.
-    """
-    if isinstance(value, SecretStr):
-        return value.get_secret_value()
-    if isinstance(value, list):
-        return [to_setting(item) for item in value]
-    return to_jsonable_python(value)
 
 
 class BoundConfigForm:

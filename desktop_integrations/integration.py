@@ -56,7 +56,7 @@ class Integration:
         integration_mgr: The manager that registered it.
     """
 
-    integration_id: ClassVar[str] = ""
+    integration_id: ClassVar[str | None] = ""
     name: ClassVar[str] = ""
     description: ClassVar[str] = ""
     default_settings: ClassVar[Mapping[str, Any]] = {}
@@ -72,8 +72,8 @@ class Integration:
 
     @property
     def id(self) -> str:
-        """The integration's ID."""
-        return self.integration_id
+        """The integration's ID (written onto the class when it is registered)."""
+        return self.integration_id or ""
 
     @property
     def icon_static_urls(self) -> Mapping[str, str]:
@@ -155,9 +155,7 @@ class Integration:
                 ``settings__<key>`` for a setting's value.
         """
         if filters:
-            return self.integration_mgr.get_integration_configs(
-                self.integration_id, enabled=True, **filters
-            )
+            return self.integration_mgr.get_integration_configs(self.id, enabled=True, **filters)
         # Event handlers call this for every event: answer from a per-instance
         # cache that the manager drops, under its lock, whenever this
         # integration's configurations change.
@@ -166,9 +164,7 @@ class Integration:
             with self.integration_mgr.lock:
                 configs = self._enabled_configs
                 if configs is None:
-                    configs = self.integration_mgr.get_integration_configs(
-                        self.integration_id, enabled=True
-                    )
+                    configs = self.integration_mgr.get_integration_configs(self.id, enabled=True)
                     self._enabled_configs = configs
         return configs
 
@@ -196,7 +192,7 @@ class Integration:
                 f"create_config() of {self.id!r} got unknown field(s) {', '.join(sorted(unknown))}"
             )
         fields.setdefault("enabled", False)
-        config = IntegrationConfig(self.integration_mgr, self.integration_id, **fields)
+        config = IntegrationConfig(self.integration_mgr, self.id, **fields)
         config.settings_version = self.settings_version
         if save:
             config.save()
@@ -211,4 +207,4 @@ class Integration:
         return BoundConfigForm(self, config, data)
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} {self.integration_id!r}>"
+        return f"<{type(self).__name__} {self.id!r}>"

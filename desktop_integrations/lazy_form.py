@@ -44,8 +44,8 @@ class LazyConfigForm:
             if self._form is None:
                 if self._error is not None:
                     raise self._error
-                # Imported here: the manager imports this module to spot lazy forms.
-                from desktop_integrations.manager import check_config_form
+                # Imported here: the registration checks import this module to spot lazy forms.
+                from desktop_integrations.registration import check_config_form
 
                 try:
                     form = self._build()

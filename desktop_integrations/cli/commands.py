@@ -162,7 +162,7 @@ def _deliver(args: argparse.Namespace) -> int:
         for delivery in deliveries:
             print(delivery.summary())
         store = manager.store
-        installed = {integration.integration_id for integration in manager.get_integrations()}
+        installed = {integration.id for integration in manager.get_integrations()}
         waiting = store.count_pending_deliveries(installed)
         unavailable = store.count_pending_deliveries() - waiting
         if waiting:

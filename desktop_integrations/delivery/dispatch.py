@@ -197,7 +197,7 @@ class Dispatcher:
         self, finished: list[Delivery], deferred: list[_Deferred], *, claim: bool
     ) -> list[OutboxEntry]:
         """Record a batch's outcomes and take the next batch, in one transaction."""
-        ids = {i.integration_id for i in self.manager.get_integrations() if isinstance(i, Sender)}
+        ids = {i.id for i in self.manager.get_integrations() if isinstance(i, Sender)}
         if not finished and not deferred and not (claim and ids):
             return []
         with self.store.outbox_transaction(

@@ -112,7 +112,7 @@ class DeliveryPool:
         try:
             dispatcher.wake()
             while deadline is None or time.monotonic() < deadline:
-                ids = {i.integration_id for i in manager.get_integrations()}
+                ids = {i.id for i in manager.get_integrations()}
                 left = manager.store.count_pending_deliveries(
                     ids, owner=dispatcher.owner, now=time.time()
                 )

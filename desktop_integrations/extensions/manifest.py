@@ -251,7 +251,7 @@ def stale_problems(manifest: Manifest, loaded: Iterable[type[Extension]]) -> lis
             continue
         expected = {i.id: (i.name, i.description) for i in declared[ext_id].integrations}
         actual = {
-            hook.integration_cls.integration_id: (
+            hook.integration_cls.integration_id or "": (
                 hook.integration_cls.name,
                 hook.integration_cls.description,
             )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
@@ -12,19 +11,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from desktop_integrations import paths
-from desktop_integrations.config import IntegrationConfig
 from desktop_integrations.errors import StoreError
 from desktop_integrations.storage.base import PolledChanges
 from desktop_integrations.storage.outbox import OutboxTables
-from desktop_integrations.storage.rows import (
-    CONFIG_COLUMNS,
-    GENERATION,
-    config_from_row,
-    conflict_error,
-    extra_data_json,
-    now_after,
-    record_save,
-)
 from desktop_integrations.storage.secret_sealing import seal_earlier_builtins
 from desktop_integrations.storage.secrets import FernetBox, SecretBox
 from desktop_integrations.storage.settings_codec import SettingsCodec
@@ -34,7 +23,7 @@ from desktop_integrations.storage.statements import SharedStatements
 __all__ = ["ConfigStore", "describe_error"]
 
 if TYPE_CHECKING:
-    from desktop_integrations.manager import IntegrationManager
+    from desktop_integrations.config import IntegrationConfig
 
 
 class ConfigStore(SqliteOpening, OutboxTables, SharedStatements, PolledChanges):
@@ -142,24 +131,6 @@ class ConfigStore(SqliteOpening, OutboxTables, SharedStatements, PolledChanges):
 
     # Configurations -----------------------------------------------------------
 
-    def load_configs(
-        self, manager: IntegrationManager, integration_id: str | None = None
-    ) -> list[IntegrationConfig]:
-        """Load configurations, of one integration or of all, oldest first."""
-        if integration_id is None:
-            rows = self.query(f"SELECT {CONFIG_COLUMNS} FROM configs ORDER BY id")
-        else:
-            rows = self.query(
-                f"SELECT {CONFIG_COLUMNS} FROM configs WHERE integration_id = ? ORDER BY id",
-                (integration_id,),
-            )
-        return [self._config_from_row(manager, row) for row in rows]
-
-    def load_config(self, manager: IntegrationManager, config_id: int) -> IntegrationConfig | None:
-        """Load one configuration by its database ID; None if there is none."""
-        rows = self.query(f"SELECT {CONFIG_COLUMNS} FROM configs WHERE id = ?", (config_id,))
-        return self._config_from_row(manager, rows[0]) if rows else None
-
     def config_summaries(self) -> list[tuple[int, str, str, int]]:
         """Return ``(id, integration_id, name, enabled)`` of every configuration, oldest first.
 
@@ -175,11 +146,9 @@ class ConfigStore(SqliteOpening, OutboxTables, SharedStatements, PolledChanges):
             except sqlite3.Error as e:
                 raise StoreError(f"Could not read {self.path}: {describe_error(e)}") from e
 
-    def _config_from_row(self, manager: IntegrationManager, row: sqlite3.Row) -> IntegrationConfig:
-        return config_from_row(manager, row, self.codec.decode, self._time)
-
     @staticmethod
-    def _time(config: IntegrationConfig, row: sqlite3.Row, column: str) -> datetime | None:
+    def read_time(config: IntegrationConfig, row: Any, column: str) -> datetime | None:
+        """Return a time column (ISO 8601 text), noting an unreadable one in ``problems``."""
         try:
             return datetime.fromisoformat(row[column])
         except (TypeError, ValueError):
@@ -187,56 +156,7 @@ class ConfigStore(SqliteOpening, OutboxTables, SharedStatements, PolledChanges):
             config.problems.append(f"The stored {what} ({row[column]!r}) could not be read.")
             return None
 
-    def save_config(
-        self,
-        config: IntegrationConfig,
-        secret_keys: frozenset[str] | set[str],
-        *,
-        force: bool = False,
-    ) -> int:
-        """Insert or update a configuration; update it only once committed.
-
-        Returns:
-            The configuration generation after the save.
-
-        Raises:
-            ConfigConflictError: It changed in the database since it was loaded
-                (unless ``force``).
-            StoreError: The database could not be written.
-        """
-        settings = self.codec.encode(config.settings, secret_keys, config.sealed)
-        extra_data = extra_data_json(config)
-        now = now_after(config.last_updated)
-        stamp = now.isoformat()
-        values = (config.name, int(config.enabled), settings, extra_data, config.settings_version)
-        time_added = config.time_added or now
-        with self.transaction(f"save the configuration {config.name!r}") as conn:
-            row = None
-            if config.id is not None:
-                row = conn.execute(
-                    "UPDATE configs SET name = ?, enabled = ?, settings = ?, extra_data = ?,"
-                    " settings_version = ?, revision = revision + 1, last_updated = ?"
-                    " WHERE id = ? AND (revision = ? OR ?) RETURNING id, revision",
-                    (*values, stamp, config.id, config.revision, force),
-                ).fetchone()
-                if row is None and not force:
-                    raise conflict_error(conn, config)
-            if row is None:
-                row = conn.execute(
-                    "INSERT INTO configs (id, integration_id, name, enabled, settings, extra_data,"
-                    " settings_version, revision, time_added, last_updated, uid)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)"
-                    " RETURNING id, revision, uid",
-                    (
-                        config.id,
-                        config.integration_id,
-                        *values,
-                        time_added.isoformat(),
-                        stamp,
-                        config.uid or uuid.uuid4().hex,
-                    ),
-                ).fetchone()
-                config.uid = row["uid"]
-            generation = conn.execute(GENERATION).fetchone()[0]
-        record_save(config, row, secret_keys, time_added, now)
-        return int(generation)
+    @staticmethod
+    def stored_time(value: datetime) -> str:
+        """Return a time as the ``configs`` table keeps it: ISO 8601 text."""
+        return value.isoformat()

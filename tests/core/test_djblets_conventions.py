@@ -64,7 +64,7 @@ def test_the_forms_check_box_still_starts_on(counting: Integration) -> None:
 
 def test_integration_id_none_means_not_set(manager: IntegrationManager) -> None:
     class Unnamed(Integration):
-        integration_id = None  # type: ignore[assignment]
+        integration_id = None
         name = "Unnamed"
 
     integration = manager.register_integration_class(Unnamed)
