@@ -142,3 +142,32 @@ def check_config(config: IntegrationConfig) -> list[str]:
         for name, msgs in errors.items()
     ]
     return list(config.problems) + messages
+
+
+def row_tooltip(
+    row: Row,
+    integration_name: str,
+    available: bool,
+    loading: bool,
+    problems: Callable[[], list[str]],
+) -> str:
+    """Return the tooltip of a configuration's row.
+
+    Args:
+        row: The row.
+        integration_name: The name its integration is listed under.
+        available: Whether its integration is registered or declared.
+        loading: Whether plugins are still loading (an unknown integration may come).
+        problems: Returns why its stored settings cannot be used (asked only when available).
+    """
+    if not available:
+        if loading:
+            return f"{row[ROW_NAME]}: its integration is loading."
+        return (
+            f"The integration {integration_name} ({row[ROW_INTEGRATION]}) is not "
+            "installed. This configuration is kept and comes back with its plugin."
+        )
+    found = problems()
+    if found:
+        return "Its stored settings need attention:\n" + "\n".join(found)
+    return f"{row[ROW_NAME]} ({integration_name})"

@@ -30,6 +30,7 @@ from desktop_integrations.ui.config_rows import (
     Row,
     check_config,
     read_rows,
+    row_tooltip,
 )
 from desktop_integrations.ui.icons import fallback_icon, integration_icon
 from desktop_integrations.ui.row_changes import INTEGRATION, NAME, STATUS, RowChanges, SortKey
@@ -359,26 +360,14 @@ class ConfigsModel(RowChanges):
                 QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text
             )
         elif role == ROLE.ToolTipRole:
-            return self._tooltip(number, row)
+            name = self._integration_name(row[ROW_INTEGRATION])
+            available = self._available(row)
+            return row_tooltip(row, name, available, self.loading, lambda: self.problems(number))
         elif role == ConfigRole:
             return self.config_at(number)
         elif role == ProblemsRole:
             return self.problems(number)
         return None
-
-    def _tooltip(self, number: int, row: Row) -> str:
-        integration_name = self._integration_name(row[ROW_INTEGRATION])
-        if not self._available(row):
-            if self.loading:
-                return f"{row[ROW_NAME]}: its integration is loading."
-            return (
-                f"The integration {integration_name} ({row[ROW_INTEGRATION]}) is not "
-                "installed. This configuration is kept and comes back with its plugin."
-            )
-        problems = self.problems(number)
-        if problems:
-            return "Its stored settings need attention:\n" + "\n".join(problems)
-        return f"{row[ROW_NAME]} ({integration_name})"
 
     def setData(self, index: Index, value: Any, role: int = ROLE.EditRole) -> bool:
         """Enable or disable a configuration from its Status check box, and save it."""

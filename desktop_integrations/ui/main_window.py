@@ -28,6 +28,7 @@ from desktop_integrations.ui.main_menus import build_actions, open_plugins_folde
 from desktop_integrations.ui.plugin_watcher import PluginWatcher
 from desktop_integrations.ui.settings import restore_window, save_window
 from desktop_integrations.ui.store_status import StoreStatus
+from desktop_integrations.ui.window_notices import show_plugin_problems, show_recovery
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent, QPaintEvent
@@ -107,8 +108,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.store_status)
         self._update_actions()
         self._show_count(self.configs_model.rowCount())
-        self._show_recovery()
-        self._show_plugin_problems()
+        show_recovery(self)
+        show_plugin_problems(self)
         restore_window(self, self._splitter)
 
     # Building ------------------------------------------------------------
@@ -161,7 +162,7 @@ class MainWindow(QMainWindow):
         if visible:
             _ = self.plugins_page
         self.actions_by_name["plugins"].setChecked(visible)
-        self._show_plugin_problems()
+        show_plugin_problems(self)
 
     def _show_plugins(self, visible: bool) -> None:
         self.plugins_dock.setVisible(visible)
@@ -246,15 +247,6 @@ class MainWindow(QMainWindow):
     def _on_extensions_changed(self, _sender: Any, **_kwargs: Any) -> None:
         self._extensionsChanged.emit()
 
-    def _show_recovery(self) -> None:
-        moved = getattr(self.manager.store, "recovered_from", None)
-        if moved is not None:
-            self.banner.show_message(
-                f"The configuration database could not be read. It was moved aside to "
-                f"{moved} (kept, not deleted) and a new, empty database was opened.",
-                "warning",
-            )
-
     # Messages and state --------------------------------------------------
 
     def show_error(self, message: str) -> None:
@@ -275,26 +267,9 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         config_actions.update_actions(self)
 
-    def _show_plugin_problems(self) -> None:
-        errors = self.extension_manager.get_load_errors() if self.extension_manager else {}
-        if errors:
-            names = ", ".join(sorted(errors))
-            message = (
-                f"{len(errors)} plugin{'s' if len(errors) > 1 else ''} could not be loaded "
-                f"({names})."
-            )
-            if self.plugins_dock.isHidden():
-                show = self.actions_by_name["plugins"]
-                action = ("Show", lambda: show.setChecked(True))
-                self.plugins_banner.show_message(message, "warning", action)
-            else:  # the page is open: it says why
-                self.plugins_banner.show_message(message, "warning")
-        else:
-            self.plugins_banner.hide()
-
     def refresh(self) -> None:
         """Show the registered integrations and stored configurations again."""
-        self._show_plugin_problems()
+        show_plugin_problems(self)
         self.picker.reload()
         self.configs_model.reload()
         if self._plugins_page is not None:
