@@ -138,7 +138,10 @@ class MainWindow(QMainWindow):
         self.plugin_watcher = PluginWatcher(extension_manager, self)
         self._extensionsChanged.connect(self._on_plugins_changed)
         self._importsReady.connect(self._finish_imports, Qt.ConnectionType.QueuedConnection)
-        self.configs_model.reloaded.connect(self._finish_imports)
+        # Queued: a reload that registering plugins starts must not re-enter it.
+        self.configs_model.reloaded.connect(
+            self._finish_imports, Qt.ConnectionType.QueuedConnection
+        )
         extensions_changed.connect(self._on_extensions_changed, sender=extension_manager)
 
     @property

@@ -63,5 +63,14 @@ def import_file(window: MainWindow, path: Path | None = None) -> ImportDialog | 
     return dialog
 
 
+#: The most entries the banner lists after an import; the preview listed every one.
+REPORTED_LINES = 10
+
+
 def _report(window: MainWindow, path: Path, lines: list[str]) -> None:
-    window.banner.show_message([f"Imported {path.name}:", *lines], "info")
+    # Thousands of lines would make the banner taller than the window, and
+    # laying them out froze it for half a second.
+    shown = lines if len(lines) <= REPORTED_LINES else lines[: REPORTED_LINES - 1]
+    more = len(lines) - len(shown)
+    tail = [f"…and {more:,} more."] if more else []
+    window.banner.show_message([f"Imported {path.name}:", *shown, *tail], "info")

@@ -78,9 +78,13 @@ def test_a_plugin_that_fails_on_the_worker_is_reported_in_the_window(
     (plugins_dir / "pager.py").write_text(gated_plugin("Pager", "tests.pager", hold=False))
     extensions = ExtensionManager(manager, [plugins_dir])
     window = open_window(qtbot, manager, extensions)
+    loaded: list[bool] = []
+    window.pluginsLoaded.connect(lambda: loaded.append(True))
     with qtbot.waitSignal(window.pluginsLoaded, timeout=20000):
         pass
+    qtbot.wait(50)
 
+    assert loaded == [True]  # once: the deliveries left in the outbox start once
     assert gate.threads["desktop_integrations_plugins.broken"] != threading.get_ident()
     assert window.plugins_banner.isVisible()
     assert "1 plugin could not be loaded (broken)" in window.plugins_banner.text()

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
 from desktop_integrations import Integration, IntegrationManager
+from desktop_integrations.cli.transfer import FORMAT
 from desktop_integrations.ui.main_window import MainWindow
 from desktop_integrations.ui.transfer_actions import export_file, import_file
 
@@ -116,3 +117,26 @@ def test_a_file_that_is_not_an_export_is_explained(
     assert "not valid JSON" in dialog.banner.text()
     assert export_file(window, tmp_path / "missing-folder" / "x.json") is False
     assert "Could not export" in window.banner.text()
+
+
+def test_a_large_import_reports_its_first_entries_and_how_many_more(
+    qtbot: QtBot, manager: IntegrationManager, chat: Integration, tmp_path: Path
+) -> None:
+    window = make_window(qtbot, manager)
+    entries = [
+        {"integration_id": "vendor.pager", "name": f"Pager {n:02d}", "settings": {}}
+        for n in range(30)
+    ]
+    path = tmp_path / "many.json"
+    path.write_text(json.dumps({"format": FORMAT, "version": 2, "configurations": entries}))
+
+    dialog = import_file(window, path)
+    assert dialog is not None
+    dialog.import_button.click()
+    qtbot.waitUntil(lambda: len(names(window)) == 30)
+
+    reported = window.banner.label.text().split("<br>")
+    assert reported[0] == "Imported many.json:"
+    assert "Pager 00" in reported[1]
+    assert reported[-1] == "…and 21 more."
+    assert len(reported) == 11  # the banner stays a few lines high
