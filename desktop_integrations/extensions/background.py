@@ -18,6 +18,7 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from typing import Any, Generic, TypeVar
 
+from desktop_integrations.extensions.bytecode import BytecodeCache
 from desktop_integrations.extensions.discovery import PluginSource
 from desktop_integrations.extensions.extension import Extension
 from desktop_integrations.extensions.gate import Gate
@@ -43,16 +44,25 @@ class ImportJob(Generic[_Owner]):
             owner was unloaded meanwhile is dropped.
         source: The plugin.
         digest: Its fingerprint, for the crash guard.
+        bytecode: Where a folder plugin's compiled code is cached (default: the
+            user cache folder's).
 
     Attributes:
         classes: The Extension subclasses it defines, once done without error.
         error: What its import raised (``SystemExit`` included), once done.
     """
 
-    def __init__(self, owner: _Owner, source: PluginSource, digest: str | None) -> None:
+    def __init__(
+        self,
+        owner: _Owner,
+        source: PluginSource,
+        digest: str | None,
+        bytecode: BytecodeCache | None = None,
+    ) -> None:
         self.owner = owner
         self.source = source
         self.digest = digest
+        self.bytecode = bytecode
         self.classes: list[type[Extension]] = []
         self.error: BaseException | None = None
         self._state = _State.WAITING
@@ -88,7 +98,8 @@ class ImportJob(Generic[_Owner]):
         try:
             with gate.running(self.source, self.digest):
                 try:
-                    self.classes = extension_classes(import_plugin(self.source), self.source)
+                    module = import_plugin(self.source, self.bytecode)
+                    self.classes = extension_classes(module, self.source)
                 except BaseException as e:  # a plugin's sys.exit() must not end the app
                     forget_modules(self.source)
                     self.error = e

@@ -6,7 +6,9 @@ second could run stale code, and writing it would change the user's plugins
 folder under its watcher. Here each module file has one entry, named after
 its path, holding the interpreter's magic number, the SHA-256 of the source
 it was compiled from, and the code; a changed source no longer matches and
-is compiled again, and the entry replaced.
+is compiled again, and the entry replaced. The source's digest comes from a
+:class:`~desktop_integrations.extensions.digests.DigestCache` while the file's
+status is unchanged, so an unchanged plugin is not read, only its entry.
 """
 
 from __future__ import annotations
@@ -18,14 +20,21 @@ import marshal
 import os
 import sys
 import tempfile
+import threading
+import time
 import types
 from collections.abc import Callable
 from pathlib import Path
+
+from desktop_integrations import paths
+from desktop_integrations.extensions.digests import DigestCache
 
 logger = logging.getLogger(__name__)
 
 #: Interpreter version and optimisation level: bytecode of another is not used.
 _TAG = importlib.util.MAGIC_NUMBER + bytes([sys.flags.optimize])
+_defaults: dict[Path, BytecodeCache] = {}
+_defaults_lock = threading.Lock()
 
 
 class BytecodeCache:
@@ -37,10 +46,23 @@ class BytecodeCache:
 
     Args:
         folder: Where the entries are kept (created, private, on first write).
+        digests: The sources' digests, by file status.
     """
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, digests: DigestCache) -> None:
         self.folder = folder
+        self.digests = digests
+
+    @classmethod
+    def default(cls) -> BytecodeCache:
+        """The cache in the user cache folder (one instance per folder and process)."""
+        folder = paths.cache_dir()
+        with _defaults_lock:
+            cache = _defaults.get(folder)
+            if cache is None:
+                digests = DigestCache(folder / "plugin-digests.json")
+                cache = _defaults[folder] = cls(folder / "plugin-bytecode", digests)
+        return cache
 
     def _entry(self, path: str) -> Path:
         return self.folder / (
@@ -48,27 +70,45 @@ class BytecodeCache:
         )
 
     def code(
-        self, path: str, source: bytes, compile_source: Callable[[bytes, str], types.CodeType]
+        self,
+        path: str,
+        read_source: Callable[[str], bytes],
+        compile_source: Callable[[bytes, str], types.CodeType],
     ) -> types.CodeType:
-        """Return the code of the module file ``path`` holding ``source``.
+        """Return the code of the module file ``path``.
 
-        From the cache if it holds that very source; otherwise compiled with
-        ``compile_source(source, path)`` and stored.
+        From the cache if it holds the file's present source; otherwise read
+        with ``read_source(path)``, compiled with ``compile_source(source,
+        path)`` and stored.
         """
-        digest = hashlib.sha256(source).digest()
-        header = _TAG + digest
+        since = time.time_ns()
+        stat = os.stat(path)
         entry = self._entry(path)
-        data = self._read(entry)
-        if data is not None and data.startswith(header):
-            try:
-                code = marshal.loads(data[len(header) :])
-            except (EOFError, ValueError, TypeError):
-                code = None
-            if isinstance(code, types.CodeType) and code.co_filename == path:
+        digest = self.digests.known(path, stat)
+        if digest is not None:
+            code = self._load(entry, path, digest)
+            if code is not None:
                 return code
-        code = compile_source(source, path)
-        self._write(entry, header + marshal.dumps(code))
+        source = read_source(path)
+        digest = self.digests.record(path, stat, source, since)
+        code = self._load(entry, path, digest)
+        if code is None:
+            code = compile_source(source, path)
+            self._write(entry, _TAG + digest + marshal.dumps(code))
         return code
+
+    def _load(self, entry: Path, path: str, digest: bytes) -> types.CodeType | None:
+        header = _TAG + digest
+        data = self._read(entry)
+        if data is None or not data.startswith(header):
+            return None
+        try:
+            code = marshal.loads(data[len(header) :])
+        except (EOFError, ValueError, TypeError):
+            return None
+        if isinstance(code, types.CodeType) and code.co_filename == path:
+            return code
+        return None
 
     def _read(self, entry: Path) -> bytes | None:
         try:

@@ -9,16 +9,20 @@ have changed (as ssh's StrictModes refuses a key file), and
 from __future__ import annotations
 
 import enum
+import errno
 import importlib
 import logging
 import os
 import pkgutil
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISDIR, S_ISREG
 from typing import TYPE_CHECKING
 
 from desktop_integrations.errors import IntegrationError
+from desktop_integrations.extensions.digests import DigestCache
 from desktop_integrations.naming import PLUGIN_PACKAGE
 
 if TYPE_CHECKING:
@@ -30,6 +34,10 @@ logger = logging.getLogger(__name__)
 BUILTIN_PACKAGE = "desktop_integrations.plugins"
 #: The entry-point group installed distributions list their extensions in.
 ENTRY_POINT_GROUP = "desktop_integrations.extensions"
+#: The manifest file inside a package plugin.
+PACKAGE_MANIFEST = "manifest.json"
+#: The suffix of a module plugin's manifest, beside it: ``<name>.manifest.json``.
+MODULE_MANIFEST_SUFFIX = ".manifest.json"
 
 
 def printable(value: str | Path | None) -> str:
@@ -113,36 +121,96 @@ def find_entry_point_plugins() -> list[PluginSource]:
     ]
 
 
-def _folder_plugins(folder: Path) -> Iterator[PluginSource]:
-    for entry in sorted(folder.iterdir()):
-        if entry.name.startswith(("_", ".")):
+@dataclass(frozen=True)
+class PluginFiles:
+    """A folder plugin's files as one look at the plugins folder saw them.
+
+    Attributes:
+        files: Each file and folder of the plugin with its status, the module
+            file or package folder first, then (for a package) everything in
+            it but hidden names, ``__pycache__`` and ``.pyc`` files.
+        folder: The status of the plugins folder holding it.
+        manifest: Its manifest file (see
+            :mod:`~desktop_integrations.extensions.manifest`), if it has one.
+        since: ``time.time_ns()`` from before the statuses were taken.
+    """
+
+    files: tuple[tuple[Path, os.stat_result], ...]
+    folder: os.stat_result
+    manifest: Path | None
+    since: int
+
+
+def _package_files(folder: Path) -> Iterator[tuple[Path, os.stat_result]]:
+    with os.scandir(folder) as listing:
+        entries = sorted((e for e in listing if not e.name.startswith(".")), key=lambda e: e.name)
+    for entry in entries:
+        if entry.is_dir():
+            if entry.name == "__pycache__":
+                continue
+            yield Path(entry.path), entry.stat()
+            if not entry.is_symlink():
+                yield from _package_files(Path(entry.path))
+        elif not entry.name.endswith(".pyc"):
+            yield Path(entry.path), entry.stat()
+
+
+def _listing(folder: Path, since: int) -> Iterator[tuple[PluginSource, PluginFiles | OSError]]:
+    folder_stat = folder.stat()
+    with os.scandir(folder) as listing:
+        entries = {e.name: e for e in listing}
+    for name in sorted(entries):
+        entry = entries[name]
+        if name.startswith(("_", ".")):
             continue
         try:
-            if entry.is_dir() and (entry / "__init__.py").is_file():
-                name = entry.name
-            elif entry.suffix == ".py" and entry.is_file():
-                name = entry.stem
+            if entry.is_dir():
+                if not os.path.isfile(os.path.join(entry.path, "__init__.py")):
+                    continue
+                module = name
+            elif name.endswith(".py") and entry.is_file():
+                module = name[:-3]
             else:
                 continue
         except OSError as e:  # a symlink loop, say: that entry only
-            logger.warning("Cannot read %s: %s", printable(entry), e)
+            logger.warning("Cannot read %s: %s", printable(entry.path), e)
             continue
         # A name that is not UTF-8 is kept as printable text (check_folder_plugin
         # refuses it): it is a key of get_load_errors() and shown to the user.
-        yield PluginSource(printable(name), PluginKind.FOLDER, entry)
+        source = PluginSource(printable(module), PluginKind.FOLDER, Path(entry.path))
+        files: PluginFiles | OSError
+        try:
+            found = [(Path(entry.path), entry.stat())]
+            if entry.is_dir():
+                found.extend(_package_files(Path(entry.path)))
+                manifest = Path(entry.path, PACKAGE_MANIFEST)
+                has_manifest = any(file == manifest for file, _stat in found)
+            else:
+                manifest = Path(folder, module + MODULE_MANIFEST_SUFFIX)
+                has_manifest = manifest.name in entries
+            files = PluginFiles(
+                tuple(found), folder_stat, manifest if has_manifest else None, since
+            )
+        except OSError as e:
+            files = e
+        yield source, files
 
 
-def find_folder_plugins(folders: Sequence[Path]) -> list[PluginSource]:
+def scan_folder_plugins(
+    folders: Sequence[Path],
+) -> list[tuple[PluginSource, PluginFiles | OSError]]:
     """Return the ``.py`` modules and package folders in the plugins folders, in order.
 
-    Names starting with ``_`` or ``.`` are skipped, and so are folders without
-    an ``__init__.py`` (they may hold a single-module plugin's icons). A
-    missing or unreadable plugins folder holds no plugins.
+    Each with its files as seen now, or the error that kept them from being
+    seen. Names starting with ``_`` or ``.`` are skipped, and so are folders
+    without an ``__init__.py`` (they may hold a single-module plugin's icons).
+    A missing or unreadable plugins folder holds no plugins. Each folder is
+    listed once, and each file's status taken once.
     """
-    found: list[PluginSource] = []
+    found: list[tuple[PluginSource, PluginFiles | OSError]] = []
     for folder in folders:
         try:
-            found.extend(_folder_plugins(folder))
+            found.extend(_listing(folder, time.time_ns()))
         except FileNotFoundError:
             logger.debug("The plugins folder %s does not exist", folder)
         except OSError as e:
@@ -150,40 +218,37 @@ def find_folder_plugins(folders: Sequence[Path]) -> list[PluginSource]:
     return found
 
 
-def _plugin_files(path: Path) -> Iterator[Path]:
-    """Yield a plugin's file or folder and, for a package, everything in it."""
-    yield path
-    if not path.is_dir():
-        return
-    for root, dirs, files in os.walk(path):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__")
-        for name in sorted(dirs + files):
-            if not name.startswith(".") and not name.endswith(".pyc"):
-                yield Path(root, name)
+def scan_folder_plugin(source: PluginSource) -> PluginFiles | OSError:
+    """Look at one folder plugin's files again (to reload it)."""
+    assert source.path is not None
+    for found, files in scan_folder_plugins([source.path.parent]):
+        if found.path == source.path:
+            return files
+    return FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(source.path))
 
 
-def fingerprint(source: PluginSource) -> str | None:
+def fingerprint(files: PluginFiles | OSError, digests: DigestCache) -> str | None:
     """Return a digest that changes whenever any file of a folder plugin changes.
 
     It covers every file's name, permissions, size and modification time, and
     the contents of the Python files, whose edits can land within one tick of
-    the file system's clock. None for a plugin without files, or whose files
-    cannot be read (loading it will say why).
+    the file system's clock (``digests`` remembers those that did not change).
+    None for a plugin whose files cannot be read (loading it will say why).
     """
-    if source.path is None:
+    if isinstance(files, OSError):
         return None
     import hashlib
 
     digest = hashlib.sha256()
+    parent = files.files[0][0].parent
     try:
-        for file in _plugin_files(source.path):
-            stat = file.stat()
-            mtime = 0 if file.is_dir() else stat.st_mtime_ns
-            relpath = file.relative_to(source.path.parent)
+        for file, stat in files.files:
+            is_dir = S_ISDIR(stat.st_mode)
+            relpath = file.relative_to(parent)
             digest.update(os.fsencode(relpath) + f"\0{stat.st_mode}\0{stat.st_size}".encode())
-            digest.update(f"\0{mtime}\0".encode())
-            if file.suffix == ".py" and file.is_file():
-                digest.update(file.read_bytes())
+            digest.update(f"\0{0 if is_dir else stat.st_mtime_ns}\0".encode())
+            if file.suffix == ".py" and S_ISREG(stat.st_mode):
+                digest.update(digests.digest(str(file), stat, files.since))
     except OSError:
         return None
     return digest.hexdigest()
@@ -209,9 +274,8 @@ def _refuse_name(source: PluginSource) -> None:
         )
 
 
-def _refuse_loose(path: Path) -> None:
+def _refuse_loose(path: Path, stat: os.stat_result) -> None:
     """Refuse a path that a user other than this one (or root) owns or may write to."""
-    stat = path.stat()
     shown = printable(path)
     if stat.st_uid not in (os.getuid(), 0):
         import pwd  # POSIX only, as this check
@@ -237,7 +301,7 @@ def _refuse_loose(path: Path) -> None:
         )
 
 
-def check_folder_plugin(source: PluginSource) -> None:
+def check_folder_plugin(source: PluginSource, files: PluginFiles | OSError) -> None:
     """Refuse a folder plugin that cannot be imported safely.
 
     Like ssh's StrictModes: the plugins folder holding the plugin, and every
@@ -254,9 +318,10 @@ def check_folder_plugin(source: PluginSource) -> None:
     _refuse_name(source)
     if os.name != "posix":  # Windows has ACLs; st_mode does not say who may write
         return
-    try:
-        _refuse_loose(source.path.parent)
-        for file in _plugin_files(source.path):
-            _refuse_loose(file)
-    except OSError as e:
-        raise PluginRefusedError(f"cannot check {printable(e.filename)}: {e.strerror}") from e
+    if isinstance(files, OSError):
+        raise PluginRefusedError(
+            f"cannot check {printable(files.filename)}: {files.strerror}"
+        ) from files
+    _refuse_loose(source.path.parent, files.folder)
+    for file, stat in files.files:
+        _refuse_loose(file, stat)

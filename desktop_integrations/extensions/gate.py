@@ -9,11 +9,12 @@ a built-in plugin none of them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
 from desktop_integrations import paths
 from desktop_integrations.extensions.discovery import (
+    PluginFiles,
     PluginKind,
     PluginRefusedError,
     PluginSource,
@@ -45,12 +46,17 @@ class Gate:
         self._cache: ProbeCache | None = None
 
     def screen(
-        self, sources: Sequence[tuple[PluginSource, str | None]], *, fresh: bool = False
+        self,
+        sources: Sequence[tuple[PluginSource, str | None]],
+        files: Mapping[str, PluginFiles | OSError] | None = None,
+        *,
+        fresh: bool = False,
     ) -> dict[str, LoadError]:
         """Return, by plugin name, why each plugin that must not be imported must not.
 
         Args:
             sources: The plugins and their fingerprints.
+            files: The folder plugins' files as discovery saw them, by name.
             fresh: Probe again even the plugins whose verdict is cached.
         """
         problems: dict[str, LoadError] = {}
@@ -60,7 +66,7 @@ class Gate:
                 continue
             try:
                 if source.kind is PluginKind.FOLDER:
-                    check_folder_plugin(source)
+                    check_folder_plugin(source, (files or {})[source.name])
             except PluginRefusedError as e:
                 problems[source.name] = LoadError.from_exception(source, "was not loaded", e)
                 continue

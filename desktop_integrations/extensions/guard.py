@@ -22,6 +22,7 @@ import logging
 import os
 import re
 import sys
+import threading
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -114,6 +115,9 @@ class CrashGuard:
         self._started = False
         self._faults_were_watched = False
         self._crashes: dict[str, Crash] = {}
+        # How deep each plugin's loading() calls are nested, by name.
+        self._running: dict[str, int] = {}
+        self._lock = threading.Lock()
 
     @property
     def _crashes_file(self) -> Path:
@@ -202,29 +206,49 @@ class CrashGuard:
         if self._crashes.pop(name, None) is not None:
             self._write_crashes()
 
-    def _mark(self, *fields: str) -> None:
+    def _mark(self, *lines: tuple[str, ...]) -> None:
+        """Append lines of tab-separated fields to the journal, in one write."""
         if self._journal is not None:
-            line = "\t".join(field.replace("\t", " ").replace("\n", " ") for field in fields)
+            text = "".join(
+                "\t".join(field.replace("\t", " ").replace("\n", " ") for field in fields) + "\n"
+                for fields in lines
+            )
             try:
-                self._journal.write((line + "\n").encode("utf-8", "surrogateescape"))
+                self._journal.write(text.encode("utf-8", "surrogateescape"))
             except OSError as e:
                 logger.debug("Cannot write the crash-guard journal: %s", e)
 
     def loading(self, source: PluginSource, digest: str | None) -> None:
-        """Record that the process starts running a plugin's code (import or enable)."""
+        """Record that the process starts running a plugin's code (import or enable).
+
+        Calls nest: only the outermost ``loading()`` and ``loaded()`` of a
+        plugin are written (importing a plugin enables its extensions).
+        """
         self.start()
+        with self._lock:
+            depth = self._running.get(source.name, 0)
+            self._running[source.name] = depth + 1
+        if depth:
+            return
         path = str(source.path) if source.path is not None else ""
-        self._mark("loading", source.name, path)
-        if digest is not None:
-            self._mark("digest", source.name, digest)
+        if digest is None:
+            self._mark(("loading", source.name, path))
+        else:
+            self._mark(("loading", source.name, path), ("digest", source.name, digest))
 
     def loaded(self, source: PluginSource) -> None:
         """Record that the plugin's code returned."""
-        self._mark("loaded", source.name)
+        with self._lock:
+            depth = self._running.pop(source.name, 1) - 1
+            if depth:
+                self._running[source.name] = depth
+        if not depth:
+            self._mark(("loaded", source.name))
 
     def close(self) -> None:
         """Delete this process's journal: it ended cleanly."""
         journal, self._journal = self._journal, None
+        self._running.clear()
         if journal is None:
             return
         if self.watch_faults:

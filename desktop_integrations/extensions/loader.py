@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from desktop_integrations import paths
 from desktop_integrations.extensions.bytecode import BytecodeCache
 from desktop_integrations.extensions.discovery import PluginKind, PluginRefusedError, PluginSource
 from desktop_integrations.extensions.extension import Extension
@@ -142,12 +141,13 @@ class LoadError:
 class _SourceLoader(importlib.machinery.SourceFileLoader):
     """Takes a plugin module's code from :class:`BytecodeCache`, never from ``__pycache__``."""
 
+    def __init__(self, fullname: str, path: str, bytecode: BytecodeCache) -> None:
+        super().__init__(fullname, path)
+        self.bytecode = bytecode
+
     def get_code(self, fullname: str) -> types.CodeType:
         path = self.get_filename(fullname)
-        source = self.get_data(path)
-        return BytecodeCache(paths.cache_dir() / "plugin-bytecode").code(
-            path, source, self.source_to_code
-        )
+        return self.bytecode.code(path, self.get_data, self.source_to_code)
 
 
 class _PluginFinder(importlib.abc.MetaPathFinder):
@@ -161,13 +161,16 @@ class _PluginFinder(importlib.abc.MetaPathFinder):
     ) -> importlib.machinery.ModuleSpec | None:
         if not fullname.startswith(PLUGIN_PACKAGE + ".") or not path:
             return None
-        leaf = fullname.rpartition(".")[2]
+        parent, _dot, leaf = fullname.rpartition(".")
+        # The cache its plugin was imported with.
+        loader = getattr(getattr(sys.modules.get(parent), "__spec__", None), "loader", None)
+        bytecode = loader.bytecode if isinstance(loader, _SourceLoader) else BytecodeCache.default()
         for entry in path:
             package = Path(entry, leaf)
             if (package / "__init__.py").is_file():
-                return _spec(fullname, package / "__init__.py", package)
+                return _spec(fullname, package / "__init__.py", bytecode, package)
             if Path(entry, leaf + ".py").is_file():
-                return _spec(fullname, Path(entry, leaf + ".py"))
+                return _spec(fullname, Path(entry, leaf + ".py"), bytecode)
         return None
 
 
@@ -176,11 +179,13 @@ _finder = _PluginFinder()
 _install_lock = threading.Lock()
 
 
-def _spec(fullname: str, file: Path, package: Path | None = None) -> importlib.machinery.ModuleSpec:
+def _spec(
+    fullname: str, file: Path, bytecode: BytecodeCache, package: Path | None = None
+) -> importlib.machinery.ModuleSpec:
     spec = importlib.util.spec_from_file_location(
         fullname,
         file,
-        loader=_SourceLoader(fullname, str(file)),
+        loader=_SourceLoader(fullname, str(file), bytecode),
         submodule_search_locations=[str(package)] if package is not None else None,
     )
     assert spec is not None
@@ -211,10 +216,12 @@ def forget_modules(source: PluginSource) -> None:
         sys.modules.pop(module_name, None)
 
 
-def import_plugin(source: PluginSource) -> Any:
+def import_plugin(source: PluginSource, bytecode: BytecodeCache | None = None) -> Any:
     """Import a plugin and return its module (or the object its entry point names).
 
-    Any exception, including ``SystemExit``, comes from the plugin's own code.
+    A folder plugin's code comes from ``bytecode`` (default: the one in the
+    user cache folder). Any exception, including ``SystemExit``, comes from
+    the plugin's own code.
     """
     if source.entry_point is not None:
         return source.entry_point.load()
@@ -223,10 +230,11 @@ def import_plugin(source: PluginSource) -> Any:
     assert source.path is not None
     _install_plugin_package()
     forget_modules(source)
+    bytecode = bytecode or BytecodeCache.default()
     if source.path.is_dir():
-        spec = _spec(source.module_name, source.path / "__init__.py", source.path)
+        spec = _spec(source.module_name, source.path / "__init__.py", bytecode, source.path)
     else:
-        spec = _spec(source.module_name, source.path)
+        spec = _spec(source.module_name, source.path, bytecode)
     module = importlib.util.module_from_spec(spec)
     sys.modules[source.module_name] = module
     try:

@@ -23,13 +23,16 @@ from pathlib import Path
 from desktop_integrations import paths
 from desktop_integrations.errors import IntegrationError
 from desktop_integrations.extensions.background import ImportJob, ImportWorker
+from desktop_integrations.extensions.bytecode import BytecodeCache
 from desktop_integrations.extensions.discovery import (
+    PluginFiles,
     PluginKind,
     PluginSource,
     find_builtin_plugins,
     find_entry_point_plugins,
-    find_folder_plugins,
     fingerprint,
+    scan_folder_plugin,
+    scan_folder_plugins,
 )
 from desktop_integrations.extensions.extension import Extension, shut_down
 from desktop_integrations.extensions.gate import SHUTDOWN_TIMEOUT, Gate
@@ -52,6 +55,9 @@ from desktop_integrations.signals import (
 )
 
 logger = logging.getLogger(__name__)
+
+#: Seconds the extension states read from the store are used for.
+STATES_MAX_AGE = 1.0
 
 
 class ExtensionNotFoundError(IntegrationError):
@@ -124,6 +130,8 @@ class ExtensionManager:
             plugin_dirs = [default]
         self.plugin_dirs = [Path(folder).expanduser().absolute() for folder in plugin_dirs]
         self.import_count = 0
+        self.bytecode = BytecodeCache.default()
+        self.digests = self.bytecode.digests
         self._loaded = False
         # Plugins to import: without a manifest (their integrations are not
         # listed until then), and with one but an enabled configuration.
@@ -134,6 +142,8 @@ class ExtensionManager:
         self._extensions: dict[str, type[Extension]] = {}
         self._duplicates: dict[str, LoadError] = {}
         self._folder_duplicates: dict[str, LoadError] = {}
+        self._states: dict[str, bool] | None = None
+        self._states_at = 0.0
         # Imports under way, in the order their plugins register.
         self._jobs: dict[str, ImportJob[_Plugin]] = {}
         self._worker: ImportWorker | None = None
@@ -303,9 +313,14 @@ class ExtensionManager:
             raise ExtensionNotFoundError(f"No plugin named {name!r} is loaded")
         self._unload_plugin(name)
         self.gate.guard.forgive(name)
-        digest = fingerprint(plugin.source)
-        problems = self.gate.screen([(plugin.source, digest)], fresh=True)
-        self._load_plugin(plugin.source, digest, problems.get(name))
+        files: PluginFiles | OSError | None = None
+        digest = None
+        if plugin.source.kind is PluginKind.FOLDER:
+            files = scan_folder_plugin(plugin.source)
+            digest = fingerprint(files, self.digests)
+        seen = {name: files} if files is not None else None
+        problems = self.gate.screen([(plugin.source, digest)], seen, fresh=True)
+        self._load_plugin(plugin.source, digest, problems.get(name), files)
         self._import(name)
         send_safely(extensions_changed, self)
 
@@ -321,6 +336,7 @@ class ExtensionManager:
         for name in reversed(list(self._plugins)):
             self._unload_plugin(name)
         self.gate.guard.close()
+        self.digests.save()  # what imports hashed, for the next start
         self._duplicates.clear()
         self._folder_duplicates.clear()
         self._to_list.clear()
@@ -331,8 +347,9 @@ class ExtensionManager:
         if self.safe_mode:
             return False
         found: dict[str, PluginSource] = {}
+        files: dict[str, PluginFiles | OSError] = {}
         duplicates: dict[str, LoadError] = {}
-        for source in find_folder_plugins(self.plugin_dirs):
+        for source, seen in scan_folder_plugins(self.plugin_dirs):
             taken = found.get(source.name)
             plugin = self._plugins.get(source.name)
             if taken is None and plugin is not None and plugin.source.kind is not PluginKind.FOLDER:
@@ -341,6 +358,7 @@ class ExtensionManager:
                 duplicates[source.name] = LoadError.duplicate(source, taken)
             else:
                 found[source.name] = source
+                files[source.name] = seen
         for name in duplicates.keys() - self._folder_duplicates.keys():
             logger.error("%s", duplicates[name].message)
         changed = duplicates != self._folder_duplicates
@@ -351,23 +369,37 @@ class ExtensionManager:
                 changed = True
         pending: list[tuple[PluginSource, str | None]] = []
         for name, source in found.items():
-            digest = fingerprint(source)
+            digest = fingerprint(files[name], self.digests)
             plugin = self._plugins.get(name)
             if plugin is not None:
                 if plugin.source == source and digest is not None and digest == plugin.fingerprint:
                     continue
                 self._unload_plugin(name)
             pending.append((source, digest))
-        problems = self.gate.screen(pending)
+        self.digests.forget_missing(
+            [str(folder) for folder in self.plugin_dirs],
+            {
+                str(path)
+                for seen in files.values()
+                if not isinstance(seen, OSError)
+                for path, _stat in seen.files
+            },
+        )
+        self.digests.save()
+        problems = self.gate.screen(pending, files)
         for source, digest in pending:
-            self._load_plugin(source, digest, problems.get(source.name))
+            self._load_plugin(source, digest, problems.get(source.name), files[source.name])
         if self._enabled_ids is None:  # a rescan: import what is needed now
             for name in [name for name in self.pending if name not in self._jobs]:
                 self._import(name)
         return changed or bool(pending)
 
     def _load_plugin(
-        self, source: PluginSource, digest: str | None, problem: LoadError | None
+        self,
+        source: PluginSource,
+        digest: str | None,
+        problem: LoadError | None,
+        files: PluginFiles | OSError | None = None,
     ) -> None:
         """Take a screened plugin on: list its manifest's integrations, and queue its import."""
         plugin = self._plugins[source.name] = _Plugin(source, digest)
@@ -377,7 +409,8 @@ class ExtensionManager:
             plugin.imported = True  # refused: nothing to import
             return
         try:
-            plugin.manifest = read_manifest(source)
+            seen = None if isinstance(files, OSError) else files
+            plugin.manifest = read_manifest(source, seen)
         except ManifestError as e:
             # Imported as without a manifest, so that it still works.
             self._fail(plugin, "manifest", "has a manifest that cannot be used", e)
@@ -394,11 +427,10 @@ class ExtensionManager:
 
     def _declare(self, plugin: _Plugin, manifest: Manifest) -> None:
         name = plugin.source.name
-        store = self.integration_manager.store
         for declared in declared_integrations(
             manifest,
             name,
-            lambda extension_id: store.extension_enabled(extension_id) is False,
+            lambda extension_id: self._extension_state(extension_id) is False,
             lambda: self.import_declared(name),
         ):
             self.integration_manager.declare_integration(declared)
@@ -412,7 +444,7 @@ class ExtensionManager:
     def _new_job(self, plugin: _Plugin) -> ImportJob[_Plugin]:
         plugin.imported = True
         self.import_count += 1
-        job = ImportJob(plugin, plugin.source, plugin.fingerprint)
+        job = ImportJob(plugin, plugin.source, plugin.fingerprint, self.bytecode)
         self._jobs[plugin.source.name] = job
         return job
 
@@ -504,7 +536,7 @@ class ExtensionManager:
         cls.instance = None
         self._extensions[cls.id] = cls
         plugin.extensions.append(cls)
-        if self.integration_manager.store.extension_enabled(cls.id) is not False:
+        if self._extension_state(cls.id) is not False:
             self._start(plugin, cls)
 
     def _unload_plugin(self, name: str) -> None:
@@ -549,6 +581,23 @@ class ExtensionManager:
         send_safely(extension_enabled, extension)
         return True
 
+    def _extension_state(self, extension_id: str) -> bool | None:
+        """Whether the user enabled an extension (None: never set), from one query a second.
+
+        Starting a thousand plugins asks a thousand times; another process's
+        change is seen within a second, this manager's own at once.
+        """
+        now = time.monotonic()
+        if self._states is None or now - self._states_at > STATES_MAX_AGE:
+            self._states = self.integration_manager.store.extension_states()
+            self._states_at = now
+        return self._states.get(extension_id)
+
+    def _set_extension_state(self, extension_id: str, enabled: bool) -> None:
+        self.integration_manager.store.set_extension_enabled(extension_id, enabled)
+        if self._states is not None:
+            self._states[extension_id] = enabled
+
     def _stop(self, cls: type[Extension]) -> None:
         extension = cls.instance
         if extension is None:
@@ -569,7 +618,7 @@ class ExtensionManager:
             StoreError: The state could not be saved; nothing changed.
         """
         cls = self.get_extension(extension_id)
-        self.integration_manager.store.set_extension_enabled(extension_id, True)
+        self._set_extension_state(extension_id, True)
         if cls.instance is None:
             self._start(self._plugins[cls.plugin_name], cls)
             send_safely(extensions_changed, self)
@@ -586,7 +635,7 @@ class ExtensionManager:
             StoreError: The state could not be saved; nothing changed.
         """
         cls = self.get_extension(extension_id)
-        self.integration_manager.store.set_extension_enabled(extension_id, False)
+        self._set_extension_state(extension_id, False)
         self._stop(cls)
         self._plugins[cls.plugin_name].errors.pop(extension_id, None)
         send_safely(extensions_changed, self)

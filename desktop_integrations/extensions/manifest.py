@@ -41,13 +41,16 @@ from typing import Any
 
 from desktop_integrations.declared import DeclaredIntegration
 from desktop_integrations.errors import IntegrationError
-from desktop_integrations.extensions.discovery import BUILTIN_PACKAGE, PluginKind, PluginSource
+from desktop_integrations.extensions.discovery import (
+    BUILTIN_PACKAGE,
+    MODULE_MANIFEST_SUFFIX,
+    PACKAGE_MANIFEST,
+    PluginFiles,
+    PluginKind,
+    PluginSource,
+)
 from desktop_integrations.extensions.extension import Extension, IntegrationHook
 
-#: The manifest file inside a package plugin.
-PACKAGE_MANIFEST = "manifest.json"
-#: The suffix of a module plugin's manifest, beside it: ``<name>.manifest.json``.
-MODULE_MANIFEST_SUFFIX = ".manifest.json"
 MANIFEST_VERSION = 1
 
 
@@ -116,14 +119,19 @@ def manifest_path(source: PluginSource) -> Path | None:
     return None
 
 
-def read_manifest(source: PluginSource) -> Manifest | None:
+def read_manifest(source: PluginSource, files: PluginFiles | None = None) -> Manifest | None:
     """Return ``source``'s manifest, or None if it has none.
+
+    Args:
+        source: The plugin.
+        files: A folder plugin's files as discovery saw them, which tell
+            whether it has a manifest without looking again.
 
     Raises:
         ManifestError: The manifest cannot be read or is malformed; the
             message names the file and what is wrong.
     """
-    path = manifest_path(source)
+    path = manifest_path(source) if files is None else files.manifest
     if path is None:
         return None
     try:

@@ -177,10 +177,11 @@ class ProbeCache:
         except (OSError, ValueError) as e:
             logger.warning("Ignoring the plugin probe cache %s: %s", path, e)
 
-    @staticmethod
-    def _key(digest: str) -> str:
-        # The verdict holds for this interpreter and this version of the app only.
-        return f"{sys.executable}\0{sys.version}\0{__version__}\0{digest}"
+    # The verdict holds for this interpreter and this version of the app only.
+    _prefix = f"{sys.executable}\0{sys.version}\0{__version__}\0"
+
+    def _key(self, digest: str) -> str:
+        return self._prefix + digest
 
     def get(self, source: PluginSource, digest: str | None) -> Verdict | None:
         """Return the cached verdict, or None if there is none for this fingerprint."""
