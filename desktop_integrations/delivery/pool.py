@@ -202,13 +202,18 @@ class DeliveryPool:
 
         With ``wait``, each worker finishes the send it is in and the rest of
         its batch goes back to the outbox; pending deliveries stay there for the
-        next process. The pool can be used again afterwards.
+        next process, on disk when this returns. The pool can be used again
+        afterwards.
         """
         with self._lock:
             dispatchers, self._dispatchers = list(self._dispatchers.values()), {}
             executor, self._executor = self._executor, None
         for dispatcher in dispatchers:
             dispatcher.stop(wait)
+            try:  # what was emitted reaches the disk before the pool stops
+                dispatcher.store.outbox_flush()
+            except StoreError as e:
+                logger.warning("%s", e)
         if executor is not None:
             executor.shutdown(wait=wait, cancel_futures=not wait)
         self.http.close()

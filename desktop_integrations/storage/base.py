@@ -91,6 +91,10 @@ class Store(Protocol):
         """Run outbox writes as one transaction; without ``durable`` a machine crash may undo it."""
         ...
 
+    def outbox_flush(self, *, wait: bool = True) -> None:
+        """Make every outbox commit made so far durable (``wait=False``: in the background)."""
+        ...
+
     def query(self, sql: str, params: tuple[Any, ...] | Mapping[str, Any] = ()) -> list[Any]:
         """Run a read query (``?`` placeholders) and return its rows."""
         ...

@@ -117,6 +117,10 @@ class OutboxTables(SyncedWrites):
     def enqueue_deliveries(self, batch: Sequence[tuple[str, Sequence[PlannedDelivery]]]) -> None:
         """Write events and their pending deliveries in one transaction.
 
+        Written to the database's log when this returns, so a process that dies
+        keeps them; the fsync for a machine crash follows in the background
+        (see :meth:`outbox_flush`).
+
         Args:
             batch: Pairs of an event, as JSON, and its deliveries.
 
@@ -125,7 +129,7 @@ class OutboxTables(SyncedWrites):
         """
         stamp = datetime.now(UTC).isoformat()
         count = sum(len(planned) for _, planned in batch)
-        with self.outbox_transaction(f"queue {count} deliveries") as conn:
+        with self.outbox_transaction(f"queue {count} deliveries", durable=False) as conn:
             for event, planned in batch:
                 event_id = conn.execute(
                     "INSERT INTO outbox_events (event) VALUES (?) RETURNING id", (event,)
@@ -146,6 +150,7 @@ class OutboxTables(SyncedWrites):
                         for p in planned
                     ],
                 )
+        self.outbox_flush(wait=False)
 
     def claim_deliveries(
         self,

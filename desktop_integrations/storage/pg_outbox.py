@@ -53,6 +53,9 @@ class PostgresOutbox(OutboxTables):
         """Run a block of outbox writes as one transaction: durable on commit."""
         return self.transaction(action)
 
+    def outbox_flush(self, *, wait: bool = True) -> None:
+        """Nothing to do: every commit is durable as it returns."""
+
     def enqueue_deliveries(self, batch: Sequence[tuple[str, Sequence[PlannedDelivery]]]) -> None:
         """Write events and their pending deliveries in one transaction."""
         stamp = datetime.now(UTC).isoformat()

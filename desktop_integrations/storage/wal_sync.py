@@ -8,24 +8,31 @@ is busy with fsyncs most of the time and the workers queue behind it.
 
 Outbox writes instead commit with ``synchronous = NORMAL``, which writes the
 transaction to the log (so a process that dies right after the commit keeps
-it) but leaves the fsync out, and then wait here for one fsync of the log that
-started after their commit. That fsync runs outside the write lock, and every
-commit made meanwhile, by any thread, shares it: what one commit paid before
-is now paid once per group. A writer returns only once its commit is on disk,
-so the guarantee is the same as with ``FULL``.
+it) but leaves the fsync out. A writer that must not return before its commit
+is on disk (recorded outcomes) then waits here for one fsync of the log that
+started after its commit; emit() does not wait but starts that fsync in the
+background (see :meth:`WalSync.flush_soon`), so a machine crash (not a process
+crash) within a few milliseconds of an emit may lose it. The fsync runs
+outside the write lock, and every commit made meanwhile, by any thread,
+shares it: what one commit paid before is now paid once per group. Stopping
+the delivery pool, and the interpreter's exit, wait for it.
 """
 
 from __future__ import annotations
 
+import atexit
+import logging
 import os
 import sqlite3
 import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 from desktop_integrations.errors import StoreError
 
+logger = logging.getLogger(__name__)
 _sync = getattr(os, "fdatasync", os.fsync)
 
 
@@ -46,6 +53,39 @@ class WalSync:
         self._marks = 0
         self._durable = 0
         self._syncing = False
+        self._flushing = False
+        _unflushed.add(self)
+
+    def flush(self) -> None:
+        """Return once every commit noted so far is on disk.
+
+        Raises:
+            StoreError: The log could not be synced to disk.
+        """
+        with self._cond:
+            mark = self._marks
+        self.wait(mark)
+
+    def flush_soon(self) -> None:
+        """Have a background thread sync the commits noted so far (and later ones)."""
+        with self._cond:
+            if self._flushing or self._durable >= self._marks:
+                return
+            self._flushing = True
+        threading.Thread(target=self._flush_all, name="outbox-fsync", daemon=True).start()
+
+    def _flush_all(self) -> None:
+        try:
+            while True:
+                with self._cond:
+                    if self._durable >= self._marks:
+                        self._flushing = False
+                        return
+                self.flush()
+        except StoreError as e:
+            logger.warning("%s", e)
+        with self._cond:
+            self._flushing = False
 
     def committed(self) -> int:
         """Note a commit not yet on disk; return its mark."""
@@ -94,6 +134,18 @@ class WalSync:
             os.close(fd)
 
 
+_unflushed: weakref.WeakSet[WalSync] = weakref.WeakSet()
+
+
+@atexit.register
+def _flush_at_exit() -> None:
+    for sync in list(_unflushed):
+        try:
+            sync.flush()
+        except StoreError as e:
+            logger.warning("%s", e)
+
+
 class SyncedWrites:
     """:meth:`outbox_transaction` for :class:`~desktop_integrations.storage.ConfigStore`."""
 
@@ -135,6 +187,21 @@ class SyncedWrites:
                 self._set_synchronous("FULL", action)
         if durable:
             sync.wait(mark)
+
+    def outbox_flush(self, *, wait: bool = True) -> None:
+        """Make every outbox commit made so far durable (``wait=False``: in the background).
+
+        Raises:
+            StoreError: With ``wait``: the log could not be synced to disk.
+        """
+        with self._lock:
+            sync = self._wal_sync()
+        if sync is None:
+            return
+        if wait:
+            sync.flush()
+        else:
+            sync.flush_soon()
 
     def _wal_sync(self) -> WalSync | None:
         sync: WalSync | bool | None = self.__dict__.get("_outbox_wal_sync", False)

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
+
+import pytest
 
 from desktop_integrations import ConfigStore, IntegrationManager
 from desktop_integrations.delivery import DELIVERY_ID_HEADER, recent_deliveries
 from desktop_integrations.events import Event, emit
 from desktop_integrations.plugins.webhook import WebhookExtension
+from desktop_integrations.storage import wal_sync
 from tests.core.test_delivery_recovery import EMITTER, add_hook, pending_ids
 from tests.servers import installed, recording_server
 
@@ -64,3 +69,63 @@ def test_a_save_after_outbox_writes_is_still_synced_on_commit(
         config.name = "Renamed"
         manager.save_config(config)
         assert store.query("PRAGMA synchronous")[0][0] == FULL
+
+
+class FsyncSpy:
+    """Records the size of the write-ahead log each time an fsync of it finished."""
+
+    def __init__(self, wal: Path, monkeypatch: pytest.MonkeyPatch, slow: float = 0.0) -> None:
+        self.wal = wal
+        self.synced: list[int] = []
+        real = wal_sync._sync
+
+        def sync(fd: int) -> None:
+            size = os.fstat(fd).st_size
+            time.sleep(slow)  # a slow disk: the background fsync is still running
+            real(fd)
+            self.synced.append(size)
+
+        monkeypatch.setattr(wal_sync, "_sync", sync)
+
+    def covers(self, size: int) -> bool:
+        return any(synced >= size for synced in self.synced)
+
+
+def test_an_emit_reaches_the_disk_by_itself_while_its_delivery_is_held(
+    store: ConfigStore, manager: IntegrationManager, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spy = FsyncSpy(store.path.with_name(store.path.name + "-wal"), monkeypatch)
+    with recording_server() as server, installed(manager, WebhookExtension):
+        integration = manager.get_integration("builtin.webhook")
+        form = integration.build_config_form(data={"name": "Hook", "url": server.url + "/h"})
+        assert form.is_valid(), form.errors
+        form.save()
+        server.gate.clear()  # no outcome is recorded meanwhile
+        emission = emit(Event(title="Deployed"))
+        written = spy.wal.stat().st_size
+        deadline = time.monotonic() + 30
+        while not spy.covers(written):
+            assert time.monotonic() < deadline, "the emitted delivery was never synced"
+            time.sleep(0.01)
+        assert emission.unfinished() == 1
+        server.gate.set()
+        [delivery] = emission.wait(30)
+    assert delivery.ok
+
+
+def test_emits_just_before_the_pool_stops_are_on_disk_when_it_returns(
+    store: ConfigStore, manager: IntegrationManager, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spy = FsyncSpy(store.path.with_name(store.path.name + "-wal"), monkeypatch, slow=0.5)
+    # No workers: nothing records an outcome, whose fsync would cover the emits.
+    with installed(manager, WebhookExtension, workers=0):
+        integration = manager.get_integration("builtin.webhook")
+        form = integration.build_config_form(data={"name": "Hook", "url": "http://127.0.0.1:9/"})
+        assert form.is_valid(), form.errors
+        form.save()
+        for number in range(20):
+            emit(Event(title=f"Event {number}"))
+        written = spy.wal.stat().st_size
+    # installed() stopped the pool: no waiting here.
+    assert spy.covers(written)
+    assert store.count_pending_deliveries() == 20
