@@ -186,6 +186,10 @@ class Unqueued:
 
     def __init__(self, planned: Sequence[PlannedDelivery], reason: str) -> None:
         now = datetime.now(UTC)
+        # The store says "Could not queue 3 deliveries: <why> (<database>).": keep the why.
+        action, colon, why = reason.partition(": ")
+        if colon and action.startswith("Could not"):
+            reason = why
         self._failed = [
             Delivery(
                 config_id=p.config_id,

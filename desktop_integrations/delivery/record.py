@@ -109,4 +109,6 @@ class Delivery:
         if self.ok:
             return f"delivered  {where}: {self.response or 'done'} in {took}"
         answer = f" [{self.response}]" if self.response else ""
+        if not self.attempts:  # never sent: no time to speak of
+            return f"FAILED     {where}: {self.error}{answer}"
         return f"FAILED     {where}: {self.error}{answer} after {took}"

@@ -107,5 +107,7 @@ def test_notify_on_a_full_disk_prints_one_line_per_failure_and_no_traceback(
     for number, line in enumerate(failed):
         assert f"'hook {number}'" in line
         assert "the disk or the database is full" in line
+        # One sentence: said once, with no time for a delivery never sent.
+        assert line.count("Could not") == 1 and not line.endswith(" ms"), line
     # Besides the three lines, at most one log line says what happened.
     assert len(result.stderr.strip().splitlines()) <= 1, result.stderr
