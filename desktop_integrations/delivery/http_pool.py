@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote, urlsplit
 
 if TYPE_CHECKING:
+    import ssl
+
     import httpcore
 
 #: Characters left as they are in a URL's path and query (the rest is percent-encoded).
@@ -84,10 +86,13 @@ def prepare(url: str, headers: Mapping[str, str]) -> tuple[bytes, list[tuple[byt
 
 
 class ConnectionPools:
-    """Keep-alive connections for ``http://`` and, set up on first use, ``https://``.
+    """Keep-alive connections for ``http://`` and ``https://``, direct or through a proxy.
 
     The TLS context (with the CA bundle, which takes tens of milliseconds to
-    load) is built once, on the first ``https://`` request.
+    load) is built once, on the first ``https://`` request. The proxies are
+    those of the environment (``HTTP_PROXY``, ``HTTPS_PROXY``, ``ALL_PROXY``,
+    ``NO_PROXY``) when the first request is sent, as an ``httpx.Client`` reads
+    them.
 
     Args:
         timeouts: Seconds for ``connect``, ``read``, ``write`` and ``pool``.
@@ -96,8 +101,9 @@ class ConnectionPools:
     def __init__(self, timeouts: Mapping[str, float]) -> None:
         self._timeouts = dict(timeouts)
         self._lock = threading.Lock()
-        self._plain: httpcore.ConnectionPool | None = None
-        self._secure: httpcore.ConnectionPool | None = None
+        self._pools: dict[tuple[str, str | None], httpcore.ConnectionPool | httpcore.HTTPProxy] = {}
+        self._proxies: dict[str, str] | None = None
+        self._context: ssl.SSLContext | None = None
 
     def send(self, method: str, url: str, content: bytes, headers: Mapping[str, str]) -> Answer:
         """Send one request and read the whole answer.
@@ -107,7 +113,8 @@ class ConnectionPools:
             Exception: httpcore's errors (connection, timeout, protocol).
         """
         target, encoded = prepare(url, headers)
-        response = self._pool(secure=target.startswith(b"https:")).request(
+        scheme = "https" if target.startswith(b"https:") else "http"
+        response = self._pool(scheme, urlsplit(url).hostname or "").request(
             method, target, headers=encoded, content=content, extensions={"timeout": self._timeouts}
         )
         reason = response.extensions.get("reason_phrase", b"")
@@ -121,40 +128,65 @@ class ConnectionPools:
     def close(self) -> None:
         """Close every connection; a later request opens new ones."""
         with self._lock:
-            pools, self._plain, self._secure = (self._plain, self._secure), None, None
+            pools, self._pools, self._proxies = list(self._pools.values()), {}, None
         for pool in pools:
-            if pool is not None:
-                pool.close()
+            pool.close()
 
-    def _pool(self, *, secure: bool) -> httpcore.ConnectionPool:
+    def _pool(self, scheme: str, host: str) -> httpcore.ConnectionPool | httpcore.HTTPProxy:
+        import urllib.request
+
         with self._lock:
-            pool = self._secure if secure else self._plain
+            if self._proxies is None:
+                self._proxies = urllib.request.getproxies_environment()
+            proxy = self._proxies.get(scheme) or self._proxies.get("all")
+            bypass = urllib.request.proxy_bypass_environment  # type: ignore[attr-defined]
+            if proxy and bypass(host, self._proxies):
+                proxy = None
+            pool = self._pools.get((scheme, proxy))
             if pool is None:
-                pool = _new_pool(secure)
-                if secure:
-                    self._secure = pool
-                else:
-                    self._plain = pool
+                if scheme == "https" and self._context is None:
+                    self._context = _tls_context()
+                pool = self._pools[(scheme, proxy)] = _new_pool(
+                    self._context if scheme == "https" else None, proxy
+                )
             return pool
 
 
-def _new_pool(secure: bool) -> httpcore.ConnectionPool:
+def _tls_context() -> ssl.SSLContext:
+    import ssl
+
+    import certifi
+
+    return ssl.create_default_context(cafile=certifi.where())
+
+
+def _new_pool(
+    context: ssl.SSLContext | None, proxy: str | None
+) -> httpcore.ConnectionPool | httpcore.HTTPProxy:
     # Imported on the first request: loading the built-in plugins should not pay for it.
     import httpcore
 
-    context = None
-    if secure:
-        import ssl
-
-        import certifi
-
-        context = ssl.create_default_context(cafile=certifi.where())
-    return httpcore.ConnectionPool(
-        ssl_context=context,
+    options = {
+        "ssl_context": context,
+        "max_keepalive_connections": 64,
+        "keepalive_expiry": 30,
+        "http1": True,
+        "http2": False,
+        "socket_options": _SOCKET_OPTIONS,
+    }
+    if proxy is None:
+        return httpcore.ConnectionPool(max_connections=None, **options)  # type: ignore[arg-type]
+    parts = urlsplit(proxy if "://" in proxy else f"http://{proxy}")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        # The proxy's URL may hold a password: never show it.
+        raise ValueError(f"the proxy set in the environment ({parts.scheme}://…) is not supported")
+    auth = None
+    if parts.username is not None:
+        auth = (unquote(parts.username), unquote(parts.password or ""))
+    address = f"{parts.scheme}://{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+    return httpcore.HTTPProxy(
+        proxy_url=address,
+        proxy_auth=auth,
         max_connections=None,
-        max_keepalive_connections=64,
-        keepalive_expiry=30,
-        http1=True,
-        http2=False,
-        socket_options=_SOCKET_OPTIONS,
+        **options,  # type: ignore[arg-type]
     )

@@ -155,3 +155,25 @@ def test_an_address_that_is_not_http_fails_without_sending(server: RecordingServ
         post(transport([]), "ftp://127.0.0.1/file")
     assert "not an http:// or https:// address" in str(caught.value)
     assert caught.value.attempts == 1
+
+
+def test_the_proxy_of_the_environment_is_used_unless_no_proxy_names_the_host(
+    server: RecordingServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HTTP_PROXY", server.url)
+    monkeypatch.setenv("NO_PROXY", "direct.invalid")
+    http = transport([])
+    post(http, "http://hooks.invalid/in")  # no such host: only the proxy can take it
+    assert server.requests[0].path == "http://hooks.invalid/in"
+    with pytest.raises(DeliveryError, match=r"Could not connect to http://direct\.invalid"):
+        post(transport([], attempts=1), "http://direct.invalid/in")
+    assert len(server.requests) == 1
+
+
+def test_a_proxy_that_is_not_http_fails_without_naming_its_password(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("ALL_PROXY", "socks5://me:xqSECRETxq@127.0.0.1:1080")
+    with pytest.raises(DeliveryError) as caught:
+        post(transport([], attempts=1), "http://hooks.invalid/in")
+    assert "socks5://…" in str(caught.value) and "xqSECRETxq" not in str(caught.value)
