@@ -153,8 +153,14 @@ class ConnectionPools:
 
 
 def _tls_context() -> ssl.SSLContext:
+    """The CA bundle of ``SSL_CERT_FILE`` or ``SSL_CERT_DIR``, else certifi's (as httpx)."""
+    import os
     import ssl
 
+    if os.environ.get("SSL_CERT_FILE"):
+        return ssl.create_default_context(cafile=os.environ["SSL_CERT_FILE"])
+    if os.environ.get("SSL_CERT_DIR"):
+        return ssl.create_default_context(capath=os.environ["SSL_CERT_DIR"])
     import certifi
 
     return ssl.create_default_context(cafile=certifi.where())
