@@ -177,20 +177,20 @@ def _listing(folder: Path, since: int) -> Iterator[tuple[PluginSource, PluginFil
             continue
         # A name that is not UTF-8 is kept as printable text (check_folder_plugin
         # refuses it): it is a key of get_load_errors() and shown to the user.
-        source = PluginSource(printable(module), PluginKind.FOLDER, Path(entry.path))
+        path = folder / name
+        source = PluginSource(printable(module), PluginKind.FOLDER, path)
         files: PluginFiles | OSError
         try:
-            found = [(Path(entry.path), entry.stat())]
+            found = [(path, entry.stat())]
+            manifest = None
             if entry.is_dir():
-                found.extend(_package_files(Path(entry.path)))
-                manifest = Path(entry.path, PACKAGE_MANIFEST)
-                has_manifest = any(file == manifest for file, _stat in found)
-            else:
-                manifest = Path(folder, module + MODULE_MANIFEST_SUFFIX)
-                has_manifest = manifest.name in entries
-            files = PluginFiles(
-                tuple(found), folder_stat, manifest if has_manifest else None, since
-            )
+                found.extend(_package_files(path))
+                candidate = path / PACKAGE_MANIFEST
+                if any(file == candidate for file, _stat in found):
+                    manifest = candidate
+            elif module + MODULE_MANIFEST_SUFFIX in entries:
+                manifest = folder / (module + MODULE_MANIFEST_SUFFIX)
+            files = PluginFiles(tuple(found), folder_stat, manifest, since)
         except OSError as e:
             files = e
         yield source, files
@@ -240,15 +240,16 @@ def fingerprint(files: PluginFiles | OSError, digests: DigestCache) -> str | Non
     import hashlib
 
     digest = hashlib.sha256()
-    parent = files.files[0][0].parent
+    # Paths relative to the plugins folder: every file is inside it.
+    start = len(str(files.files[0][0].parent)) + 1
     try:
         for file, stat in files.files:
-            is_dir = S_ISDIR(stat.st_mode)
-            relpath = file.relative_to(parent)
-            digest.update(os.fsencode(relpath) + f"\0{stat.st_mode}\0{stat.st_size}".encode())
-            digest.update(f"\0{0 if is_dir else stat.st_mtime_ns}\0".encode())
-            if file.suffix == ".py" and S_ISREG(stat.st_mode):
-                digest.update(digests.digest(str(file), stat, files.since))
+            path = str(file)
+            mtime = 0 if S_ISDIR(stat.st_mode) else stat.st_mtime_ns
+            digest.update(os.fsencode(path[start:]))
+            digest.update(f"\0{stat.st_mode}\0{stat.st_size}\0{mtime}\0".encode())
+            if path.endswith(".py") and S_ISREG(stat.st_mode):
+                digest.update(digests.digest(path, stat, files.since))
     except OSError:
         return None
     return digest.hexdigest()
@@ -276,6 +277,9 @@ def _refuse_name(source: PluginSource) -> None:
 
 def _refuse_loose(path: Path, stat: os.stat_result) -> None:
     """Refuse a path that a user other than this one (or root) owns or may write to."""
+    mode = stat.st_mode & 0o777
+    if stat.st_uid in (os.getuid(), 0) and not mode & 0o022:
+        return
     shown = printable(path)
     if stat.st_uid not in (os.getuid(), 0):
         import pwd  # POSIX only, as this check
@@ -292,13 +296,11 @@ def _refuse_loose(path: Path, stat: os.stat_result) -> None:
             f"{shown} is owned by {owner}, neither you nor root, and loading a plugin "
             f"runs its code as you; if you trust it, take it over with: chown {me} '{shown}'"
         )
-    mode = stat.st_mode & 0o777
-    if mode & 0o022:
-        who = "everyone" if mode & 0o002 else "its group"
-        raise PluginRefusedError(
-            f"{shown} can be written by {who} (mode {mode:o}), and loading a plugin "
-            f"runs its code; fix it with: chmod go-w '{shown}'"
-        )
+    who = "everyone" if mode & 0o002 else "its group"
+    raise PluginRefusedError(
+        f"{shown} can be written by {who} (mode {mode:o}), and loading a plugin "
+        f"runs its code; fix it with: chmod go-w '{shown}'"
+    )
 
 
 def check_folder_plugin(source: PluginSource, files: PluginFiles | OSError) -> None:
