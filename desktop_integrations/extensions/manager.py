@@ -355,13 +355,17 @@ class ExtensionManager(PluginIntake):
 
     # Queries -----------------------------------------------------------------
 
-    def get_extensions(self) -> list[type[Extension]]:
+    def get_extensions(self, *, import_all: bool = True) -> list[type[Extension]]:
         """Return every loaded extension class, enabled or not, in load order.
 
         An enabled extension's running instance is its ``instance`` attribute.
-        Plugins not imported yet are imported first.
+
+        Args:
+            import_all: Import the plugins not imported yet first; False
+                returns only those imported so far.
         """
-        self._import_all()
+        if import_all:
+            self._import_all()
         return list(self._running.classes.values())
 
     def get_enabled_extensions(self) -> list[Extension]:

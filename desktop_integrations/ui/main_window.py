@@ -313,6 +313,8 @@ class MainWindow(QMainWindow):
             self._update_actions()
 
     def _on_live_change(self) -> None:
+        if self._closed:  # queued before the window closed; the store may be closed too
+            return
         # The manager already read the changes another desktop made.
         self.configs_model.reload()
         self._update_actions()

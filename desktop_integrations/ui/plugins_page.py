@@ -124,7 +124,10 @@ class PluginsPage(QWidget):
         store = self.extension_manager.integration_manager.store
         self.extensions_list.blockSignals(True)
         self.extensions_list.clear()
-        for cls in self.extension_manager.get_extensions():
+        # While the window's plugins load (in the background), those imported so
+        # far: importing the others here would freeze it. It reloads once they are in.
+        loading = bool(self.extension_manager.pending)
+        for cls in self.extension_manager.get_extensions(import_all=not loading):
             wanted = store.extension_enabled(cls.id) is not False
             running = cls.instance is not None
             status = "Running" if running else "Disabled" if not wanted else "Failed to start"

@@ -138,3 +138,25 @@ def test_the_garbage_collector_pauses_while_plugins_load_and_runs_again_after(
         gc.enable()
         gc.unfreeze()
         extensions.shutdown()
+
+
+def test_a_plugins_page_left_open_lists_the_plugins_without_freezing_the_start(
+    qtbot: QtBot, manager: IntegrationManager, plugins_dir: Path, gate: Gate
+) -> None:
+    (plugins_dir / "pager.py").write_text(gated_plugin("Pager", "tests.pager"))
+    extensions = ExtensionManager(manager, [plugins_dir])
+    window = open_window(qtbot, manager, extensions)
+    window.actions_by_name["plugins"].trigger()  # the page is open while plugins load
+    qtbot.waitUntil(gate.started.is_set, timeout=20000)
+    page = window.plugins_page
+    assert page is not None
+
+    QTimer.singleShot(0, gate.release.set)  # only a GUI thread left free can do it
+    with qtbot.waitSignal(window.pluginsLoaded, timeout=20000):
+        pass
+
+    assert gate.gave_up == []
+    rows = page.extensions_list
+    listed = [rows.topLevelItem(i).text(0) for i in range(rows.topLevelItemCount())]
+    assert "Pager extension" in listed
+    extensions.shutdown()
