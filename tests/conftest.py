@@ -15,6 +15,7 @@ os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 from desktop_integrations import ConfigStore, IntegrationManager, Store, open_store
 from desktop_integrations.manager import set_integration_manager
 from tests.postgres import Cluster, find_bindir
+from tests.servers import RecordingServer, recording_server
 
 
 @pytest.fixture(autouse=True)
@@ -53,6 +54,13 @@ def manager(store: ConfigStore) -> Iterator[IntegrationManager]:
     manager = IntegrationManager(store)
     yield manager
     manager.shutdown()
+
+
+@pytest.fixture
+def server() -> Iterator[RecordingServer]:
+    """A recording HTTP server on 127.0.0.1, stopped after the test."""
+    with recording_server() as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

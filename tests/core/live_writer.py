@@ -2,11 +2,14 @@
 
 ``python live_writer.py URL save NAME`` saves a new configuration (with a
 secret); ``... delete NAME`` deletes it; ``... disable NAME`` disables it.
+Tests call :func:`run_writer`.
 """
 
 from __future__ import annotations
 
+import subprocess
 import sys
+from pathlib import Path
 
 from pydantic import SecretStr
 
@@ -21,6 +24,18 @@ class Live(Integration):
     integration_id = "test.live"
     name = "Live"
     config_form_cls = TokenForm
+
+
+def run_writer(url: str, command: str, name: str) -> None:
+    """Run ``command`` on configuration ``name`` in a separate process, and wait for it."""
+    result = subprocess.run(
+        [sys.executable, __file__, url, command, name],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).parents[2],
+    )
+    assert result.stdout.strip() == "done", result.stderr
 
 
 def main(url: str, command: str, name: str) -> None:

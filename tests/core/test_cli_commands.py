@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,13 +15,7 @@ from desktop_integrations import ConfigStore, IntegrationManager
 from desktop_integrations.delivery import recent_deliveries
 from desktop_integrations.plugins.slack import SlackIntegration
 from desktop_integrations.plugins.webhook import WebhookIntegration
-from tests.servers import RecordingServer, recording_server
-
-
-@pytest.fixture
-def server() -> Iterator[RecordingServer]:
-    with recording_server() as server:
-        yield server
+from tests.servers import RecordingServer
 
 
 def run(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:

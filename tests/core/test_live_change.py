@@ -20,22 +20,10 @@ from desktop_integrations import (
 )
 from desktop_integrations.signals import configs_changed, store_connection_changed
 from desktop_integrations.storage.team_key import TeamKeyBox
-from tests.core.live_writer import Live
+from tests.core.live_writer import Live, run_writer
 from tests.postgres import Cluster
 
-WRITER = Path(__file__).with_name("live_writer.py")
 WAIT = 30.0  # a bound on a hang, not a speed target: bench/run.py --only store measures
-
-
-def run_writer(url: str, command: str, name: str) -> None:
-    result = subprocess.run(
-        [sys.executable, str(WRITER), url, command, name],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=Path(__file__).parents[2],
-    )
-    assert result.stdout.strip() == "done", result.stderr
 
 
 @pytest.fixture

@@ -7,28 +7,15 @@ import sys
 from pathlib import Path
 
 import pytest
-from pydantic import SecretStr
 
 from desktop_integrations import (
-    Integration,
-    IntegrationConfigForm,
     IntegrationManager,
     Store,
     StoreError,
     open_store,
 )
 from desktop_integrations.cli.migrate import copy_store
-
-
-class TokenForm(IntegrationConfigForm):
-    token: SecretStr = SecretStr("")
-    room: str = "general"
-
-
-class Chat(Integration):
-    integration_id = "test.chat"
-    name = "Chat"
-    config_form_cls = TokenForm
+from tests.core.chat import Chat
 
 
 @pytest.fixture(params=["sqlite-to-postgresql", "postgresql-to-sqlite"])

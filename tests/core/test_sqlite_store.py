@@ -8,28 +8,16 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from pydantic import SecretStr
 
 from desktop_integrations import (
     ConfigStore,
     Integration,
-    IntegrationConfigForm,
     IntegrationManager,
     SchemaTooNewError,
     StoreError,
 )
 from desktop_integrations.storage.schema import SCHEMA_VERSION
-
-
-class TokenForm(IntegrationConfigForm):
-    token: SecretStr = SecretStr("")
-    room: str = "general"
-
-
-class Chat(Integration):
-    integration_id = "test.chat"
-    name = "Chat"
-    config_form_cls = TokenForm
+from tests.core.chat import Chat
 
 
 @pytest.fixture

@@ -6,12 +6,10 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
-from pydantic import SecretStr
 
 from desktop_integrations import (
     ConfigConflictError,
     Integration,
-    IntegrationConfigForm,
     IntegrationManager,
     Store,
     StoreError,
@@ -19,17 +17,7 @@ from desktop_integrations import (
 )
 from desktop_integrations.delivery.log import recent_deliveries, record_delivery
 from desktop_integrations.delivery.record import Delivery
-
-
-class TokenForm(IntegrationConfigForm):
-    token: SecretStr = SecretStr("")
-    room: str = "general"
-
-
-class Chat(Integration):
-    integration_id = "test.chat"
-    name = "Chat"
-    config_form_cls = TokenForm
+from tests.core.chat import Chat
 
 
 @pytest.fixture

@@ -13,13 +13,7 @@ from desktop_integrations import IntegrationManager
 from desktop_integrations.delivery.formatting import COLORS
 from desktop_integrations.events import Event, emit
 from desktop_integrations.plugins.matrix import MatrixExtension, matrix_content
-from tests.servers import RecordingServer, installed, recording_server
-
-
-@pytest.fixture
-def server() -> Iterator[RecordingServer]:
-    with recording_server() as server:
-        yield server
+from tests.servers import RecordingServer, installed
 
 
 @pytest.fixture

@@ -11,13 +11,7 @@ from desktop_integrations.delivery.formatting import escape_markdown
 from desktop_integrations.events import Event, emit
 from desktop_integrations.plugins.mattermost import MattermostExtension
 from desktop_integrations.plugins.slack import slack_payload
-from tests.servers import RecordingServer, installed, recording_server
-
-
-@pytest.fixture
-def server() -> Iterator[RecordingServer]:
-    with recording_server() as server:
-        yield server
+from tests.servers import RecordingServer, installed
 
 
 @pytest.fixture

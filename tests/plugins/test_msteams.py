@@ -9,13 +9,7 @@ import pytest
 from desktop_integrations import IntegrationManager
 from desktop_integrations.events import Event, emit
 from desktop_integrations.plugins.msteams import TeamsExtension, teams_payload
-from tests.servers import RecordingServer, installed, recording_server
-
-
-@pytest.fixture
-def server() -> Iterator[RecordingServer]:
-    with recording_server() as server:
-        yield server
+from tests.servers import RecordingServer, installed
 
 
 @pytest.fixture

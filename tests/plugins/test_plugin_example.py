@@ -22,7 +22,7 @@ from desktop_integrations import (
 )
 from desktop_integrations.delivery import set_delivery_pool
 from tests.plugins.test_extension_manager import BROKEN, good, write_plugin
-from tests.servers import RecordingServer, closed_port_url, fast_pool, recording_server
+from tests.servers import RecordingServer, closed_port_url, fast_pool
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "plugins" / "ntfy"
 INTEGRATION_ID = "examples.ntfy"
@@ -62,12 +62,6 @@ def ntfy(extensions: ExtensionManager, manager: IntegrationManager, plugins: Pat
     assert extensions.rescan() is True
     assert extensions.get_load_errors() == {}
     return manager.get_integration(INTEGRATION_ID)
-
-
-@pytest.fixture
-def server() -> Iterator[RecordingServer]:
-    with recording_server() as server:
-        yield server
 
 
 def configure(ntfy: Integration, server_url: str, **data: object) -> int:

@@ -12,7 +12,7 @@ import pytest
 from desktop_integrations import IntegrationManager
 from desktop_integrations.events import Event, emit
 from desktop_integrations.plugins.webhook import WebhookExtension
-from tests.servers import RecordingServer, installed, recording_server
+from tests.servers import RecordingServer, installed
 
 EVENT = Event(
     kind="build.failed",
@@ -23,12 +23,6 @@ EVENT = Event(
     level="error",
     timestamp=datetime(2024, 5, 1, 12, 30, tzinfo=UTC),
 )
-
-
-@pytest.fixture
-def server() -> Iterator[RecordingServer]:
-    with recording_server() as server:
-        yield server
 
 
 @pytest.fixture

@@ -1,4 +1,7 @@
-"""UI fixtures: isolated QSettings, and integrations defined here (not the built-in plugins)."""
+"""UI fixtures: isolated QSettings, start-up without an event loop, and test integrations.
+
+The integrations are defined here, not taken from the built-in plugins.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +14,10 @@ from typing import Literal
 import pytest
 from pydantic import Field, HttpUrl, SecretStr
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop_integrations import Integration, IntegrationConfigForm, IntegrationManager
+from desktop_integrations.ui.main_window import MainWindow
 
 
 @pytest.fixture(autouse=True)
@@ -120,3 +124,21 @@ def chat_settings(**overrides: object) -> dict[str, object]:
         "retries": 2,
         **overrides,
     }
+
+
+@pytest.fixture
+def no_event_loop(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[MainWindow]]:
+    """Run start-up up to the event loop, then return 0 at once; collect the windows shown."""
+    shown: list[MainWindow] = []
+
+    def exec_() -> int:
+        shown.extend(
+            w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()
+        )
+        return 0
+
+    monkeypatch.setattr(QApplication, "exec", staticmethod(exec_))
+    yield shown
+    for window in shown:
+        window.deleteLater()
+    QApplication.processEvents()

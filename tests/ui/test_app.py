@@ -2,11 +2,9 @@ from __future__ import annotations
 
 import argparse
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from desktop_integrations import app
@@ -14,24 +12,6 @@ from desktop_integrations.app import display_problem
 from desktop_integrations.paths import database_path
 from desktop_integrations.ui.main_window import MainWindow
 from tests.postgres import Cluster
-
-
-@pytest.fixture
-def no_event_loop(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[MainWindow]]:
-    """Run start-up up to the event loop, then return 0 at once; collect the windows shown."""
-    shown: list[MainWindow] = []
-
-    def exec_() -> int:
-        shown.extend(
-            w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()
-        )
-        return 0
-
-    monkeypatch.setattr(QApplication, "exec", staticmethod(exec_))
-    yield shown
-    for window in shown:
-        window.deleteLater()
-    QApplication.processEvents()
 
 
 def args(safe_mode: bool = False) -> argparse.Namespace:

@@ -14,7 +14,7 @@ from desktop_integrations.delivery import Delivery, record_delivery, set_deliver
 from desktop_integrations.plugins.slack import SlackIntegration
 from desktop_integrations.ui.config_dialog import ConfigDialog
 from desktop_integrations.ui.deliveries_view import DeliveriesView
-from tests.servers import RecordingServer, closed_port_url, fast_pool, recording_server
+from tests.servers import RecordingServer, closed_port_url, fast_pool
 
 
 @pytest.fixture
@@ -24,12 +24,6 @@ def slack(manager: IntegrationManager) -> Iterator[Integration]:
     yield manager.register_integration_class(SlackIntegration)
     set_delivery_pool(None)
     pool.shutdown()
-
-
-@pytest.fixture
-def server() -> Iterator[RecordingServer]:
-    with recording_server() as server:
-        yield server
 
 
 def send_button(dialog: ConfigDialog) -> QPushButton:

@@ -2,35 +2,19 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
 from pytestqt.qtbot import QtBot
 
 from desktop_integrations import IntegrationManager, open_store
 from desktop_integrations.ui.main_window import MainWindow
-from tests.core.live_writer import Live
+from tests.core.live_writer import Live, run_writer
 from tests.postgres import Cluster
 
-WRITER = Path(__file__).parents[1] / "core" / "live_writer.py"
 WAIT_MS = 30_000  # a bound on a hang, not a speed target
 
 
 def names(window: MainWindow) -> list[str]:
     model = window.configs_view.model()
     return [model.index(row, 0).data() for row in range(model.rowCount())]
-
-
-def write(url: str, command: str, name: str) -> None:
-    result = subprocess.run(
-        [sys.executable, str(WRITER), url, command, name],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=Path(__file__).parents[2],
-    )
-    assert result.stdout.strip() == "done", result.stderr
 
 
 def test_another_desktops_saves_appear_and_the_selection_stays(qtbot: QtBot, pg_url: str) -> None:
@@ -44,10 +28,10 @@ def test_another_desktops_saves_appear_and_the_selection_stays(qtbot: QtBot, pg_
         assert window.store_status.isVisibleTo(window)
         assert "Connected" in window.store_status.text()
 
-        write(pg_url, "save", "a theirs")  # sorts before the selected row
+        run_writer(pg_url, "save", "a theirs")  # sorts before the selected row
         qtbot.waitUntil(lambda: names(window) == ["a theirs", "b mine"], timeout=WAIT_MS)
         assert window.selected_config() == mine
-        write(pg_url, "delete", "a theirs")
+        run_writer(pg_url, "delete", "a theirs")
         qtbot.waitUntil(lambda: names(window) == ["b mine"], timeout=WAIT_MS)
         assert window.selected_config() == mine
         window.close()

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from desktop_integrations import ConfigStore, Integration, IntegrationManager, app
@@ -18,24 +18,6 @@ from desktop_integrations.ui import conflict_box
 from desktop_integrations.ui.main_window import MainWindow
 
 from .conftest import ChatIntegration, chat_settings
-
-
-@pytest.fixture
-def no_event_loop(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[MainWindow]]:
-    """Run start-up up to the event loop, then return 0 at once; collect the windows shown."""
-    shown: list[MainWindow] = []
-
-    def exec_() -> int:
-        shown.extend(
-            w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()
-        )
-        return 0
-
-    monkeypatch.setattr(QApplication, "exec", staticmethod(exec_))
-    yield shown
-    for window in shown:
-        window.deleteLater()
-    QApplication.processEvents()
 
 
 def names(window: MainWindow) -> list[str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -14,7 +13,7 @@ import pytest
 from desktop_integrations import IntegrationManager
 from desktop_integrations.delivery import recent_deliveries
 from desktop_integrations.events import Event, emit
-from tests.servers import RecordingServer, closed_port_url, recording_server, smtp_server
+from tests.servers import RecordingServer, closed_port_url, smtp_server
 
 EVENT = Event(
     kind="build.failed",
@@ -24,12 +23,6 @@ EVENT = Event(
     url="https://ci.example/42",
     fields={"branch": "main"},
 )
-
-
-@pytest.fixture
-def server() -> Iterator[RecordingServer]:
-    with recording_server() as server:
-        yield server
 
 
 def _save(manager: IntegrationManager, integration_id: str, **settings: Any) -> None:
