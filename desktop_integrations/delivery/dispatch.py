@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import logging
-import os
-import socket
 import threading
 import time
-import uuid
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Mapping
@@ -16,6 +13,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from desktop_integrations.delivery.context import Sending, sending
+from desktop_integrations.delivery.leases import alive, new_owner
 from desktop_integrations.delivery.log import KEEP_PER_CONFIG, KEEP_TOTAL, from_row
 from desktop_integrations.delivery.record import Delivery, DeliveryError, Outcome, RetryLaterError
 from desktop_integrations.errors import StoreError
@@ -34,7 +32,6 @@ logger = logging.getLogger(__name__)
 IDLE_POLL = 2.0
 #: Finished deliveries between two trims of the delivery log.
 PRUNE_EVERY = 200
-_HOST = socket.gethostname()
 
 
 @runtime_checkable
@@ -60,21 +57,6 @@ class _Deferred:
     delivery_id: str
     not_before: float
     attempts: int
-
-
-def _alive(owner: str) -> bool:
-    """Whether the process holding a lease may still run (always, on another machine)."""
-    host, _, rest = owner.partition("/")
-    pid = rest.partition("/")[0]
-    if host != _HOST or not pid.isdigit():
-        return True
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
 
 
 class Dispatcher:
@@ -109,7 +91,7 @@ class Dispatcher:
         self.pool = pool
         self.manager = manager
         self.store = manager.store
-        self.owner = f"{_HOST}/{os.getpid()}/{uuid.uuid4().hex[:8]}"
+        self.owner = new_owner()
         self.batch_size = batch_size
         self.lease = lease
         self._count = workers
@@ -120,6 +102,8 @@ class Dispatcher:
         self._threads: list[threading.Thread] = []
         self._watchers: dict[str, weakref.ref[Waiter]] = {}
         self._listeners: list[Callable[[Delivery], None]] = []
+        self._recording = 0  # workers between recording outcomes and announcing them
+        self._recorded = threading.Condition()
         self._cache_lock = threading.Lock()
         self._settings: OrderedDict[tuple[int, int, int], tuple[Mapping[str, Any], str]] = (
             OrderedDict()
@@ -142,7 +126,7 @@ class Dispatcher:
         """Give back deliveries leased by processes of this machine that are gone."""
         try:
             for owner in self.store.lease_owners(time.time()):
-                if not _alive(owner):
+                if not alive(owner):
                     count = self.store.release_deliveries(owner)
                     logger.info("Took over %d deliveries of a process that stopped", count)
         except StoreError as e:
@@ -200,6 +184,23 @@ class Dispatcher:
         ids = {i.id for i in self.manager.get_integrations() if isinstance(i, Sender)}
         if not finished and not deferred and not (claim and ids):
             return []
+        with self._recorded:
+            self._recording += 1
+        try:
+            return self._record(finished, deferred, claim=claim, ids=ids)
+        finally:
+            with self._recorded:
+                self._recording -= 1
+                self._recorded.notify_all()
+
+    def settle(self, timeout: float | None) -> None:
+        """Wait until outcomes already taken out of the outbox have been announced."""
+        with self._recorded:
+            self._recorded.wait_for(lambda: not self._recording, timeout)
+
+    def _record(
+        self, finished: list[Delivery], deferred: list[_Deferred], *, claim: bool, ids: set[str]
+    ) -> list[OutboxEntry]:
         with self.store.outbox_transaction(
             "record deliveries and take more", durable=bool(finished)
         ):

@@ -119,6 +119,8 @@ class DeliveryPool:
                 if not left:
                     break
                 time.sleep(_DRAIN_POLL)
+            # The last outcomes may be out of the outbox but not yet announced.
+            dispatcher.settle(None if deadline is None else max(0.0, deadline - time.monotonic()))
         finally:
             dispatcher.listen(finished.append, remove=True)
         return finished

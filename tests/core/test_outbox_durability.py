@@ -17,7 +17,7 @@ from desktop_integrations.events import Event, emit
 from desktop_integrations.plugins.webhook import WebhookExtension
 from desktop_integrations.storage import wal_sync
 from tests.core.test_delivery_recovery import EMITTER, add_hook, pending_ids
-from tests.servers import installed, recording_server
+from tests.servers import fast_pool, installed, recording_server
 
 FULL = 2  # PRAGMA synchronous
 
@@ -129,3 +129,28 @@ def test_emits_just_before_the_pool_stops_are_on_disk_when_it_returns(
     # installed() stopped the pool: no waiting here.
     assert spy.covers(written)
     assert store.count_pending_deliveries() == 20
+
+
+def test_deliver_reports_every_delivery_while_the_disk_is_slow(
+    store: ConfigStore, manager: IntegrationManager, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The outbox is empty once the outcomes are committed, but they are only
+    # announced after their fsync: draining must not stop in between.
+    FsyncSpy(store.path.with_name(store.path.name + "-wal"), monkeypatch, slow=0.3)
+    with recording_server() as server, installed(manager, WebhookExtension, workers=0):
+        integration = manager.get_integration("builtin.webhook")
+        form = integration.build_config_form(data={"name": "Hook", "url": server.url + "/h"})
+        assert form.is_valid(), form.errors
+        form.save()
+        for number in range(5):
+            emit(Event(title=f"Event {number}"))
+        pending = {row[0] for row in store.query("SELECT delivery_id FROM outbox")}
+        pool = fast_pool(workers=2)
+        try:
+            finished = pool.drain(manager, timeout=60)
+        finally:
+            pool.shutdown()
+    assert len(pending) == 5
+    assert len(finished) == 5 and {d.delivery_id for d in finished} == pending
+    assert all(d.ok for d in finished)
+    assert store.count_pending_deliveries() == 0
