@@ -49,8 +49,12 @@ def open_store() -> Store:
 
 
 @contextmanager
-def _opened(args: argparse.Namespace) -> Iterator[IntegrationManager]:
-    """Open the database and load the plugins, as the app does, without Qt."""
+def _opened(args: argparse.Namespace, *, needed_only: bool = False) -> Iterator[IntegrationManager]:
+    """Open the database and load the plugins, as the app does, without Qt.
+
+    With ``needed_only``, as the app starts: a plugin whose manifest lists its
+    integrations is imported only if one of them has an enabled configuration.
+    """
     from desktop_integrations.delivery import get_delivery_pool
     from desktop_integrations.extensions.manager import ExtensionManager
 
@@ -62,7 +66,12 @@ def _opened(args: argparse.Namespace) -> Iterator[IntegrationManager]:
         manager, plugin_dirs, safe_mode=getattr(args, "safe_mode", False), watch_faults=True
     )
     try:
-        extensions.load()
+        if needed_only:
+            extensions.discover()
+            while extensions.import_next():
+                pass
+        else:
+            extensions.load()
         for name, error in extensions.get_load_errors().items():
             report(f"warning: plugin {name!r} is not working: {error.message}")
         yield manager
@@ -128,7 +137,7 @@ def _notify(args: argparse.Namespace) -> int:
         )
         report(f"notify: {details}")
         return 2
-    with _opened(args):
+    with _opened(args, needed_only=True):  # the event goes to enabled configurations only
         emission = emit(event)
         deliveries = emission.wait(timeout=args.wait)
         for delivery in deliveries:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -122,3 +123,38 @@ def test_notify_with_nothing_enabled_says_so(tmp_path: Path) -> None:
     result = run(tmp_path / "data", tmp_path / "plugins", "notify", "--title", "Deployed")
     assert result.returncode == 0, result.stderr
     assert result.stdout == "No enabled configuration matched the event.\n"
+
+
+def test_notify_leaves_a_plugin_with_a_manifest_and_nothing_enabled_unimported(
+    tmp_path: Path,
+) -> None:
+    # As the app starts: the manifest lists the plugin's integration, none of
+    # which has an enabled configuration, so the event has nothing for it.
+    data, plugins = tmp_path / "data", tmp_path / "plugins"
+    marker = tmp_path / "imported-by.txt"
+    plugins.mkdir(parents=True)
+    (plugins / "pager.py").write_text(
+        "import sys\n"
+        f"with open({str(marker)!r}, 'a') as f:\n"
+        "    f.write(' '.join(sys.argv) + '\\n')\n" + PLUGIN.replace("relay.plugin", "pager.plugin")
+    )
+    manifest = {
+        "manifest_version": 1,
+        "extensions": [
+            {
+                "id": "pager.RelayExtension",
+                "integrations": [{"id": "pager.plugin", "name": "Pager", "description": "Pages."}],
+            }
+        ],
+    }
+    (plugins / "pager.manifest.json").write_text(json.dumps(manifest))
+    with recording_server() as server:
+        save(data, WebhookIntegration, "Hook", url=server.url + "/hook")
+        result = run(data, plugins, "notify", "--title", "Deployed")
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.startswith("delivered  'Hook' (builtin.webhook): HTTP 200 OK")
+        listed = run(data, plugins, "list")
+    assert listed.returncode == 0, listed.stderr
+    importers = marker.read_text().splitlines()
+    assert any(line.endswith(" list") for line in importers)  # a full load imports it
+    assert not any(line.endswith(" notify --title Deployed") for line in importers)
