@@ -14,20 +14,8 @@ from desktop_integrations import IntegrationManager
 from desktop_integrations.extensions import bytecode, digests
 from desktop_integrations.extensions.digests import DigestCache
 from desktop_integrations.extensions.manager import ExtensionManager
-
-PLUGIN = """
-from desktop_integrations import Extension, Integration, IntegrationHook
-
-
-class PagerIntegration(Integration):
-    integration_id = "pager.integration"
-    name = "{name}"
-
-
-class PagerExtension(Extension):
-    def initialize(self):
-        IntegrationHook(self, PagerIntegration)
-"""
+from tests.plugins.test_bytecode_cache import PLUGIN
+from tests.plugins.test_bytecode_cache import start as start_app
 
 
 @pytest.fixture
@@ -51,14 +39,9 @@ def fresh_process(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 def start(manager: IntegrationManager, plugins: Path) -> str:
-    """Start as the app does; return the plugin's integration's name."""
+    """Start as a new process does (its bytecode cache read from disk); return the name."""
     bytecode._defaults.clear()
-    extensions = ExtensionManager(manager, [plugins])
-    extensions.load()
-    try:
-        return manager.get_integration("pager.integration").name
-    finally:
-        extensions.shutdown()
+    return start_app(manager, plugins)
 
 
 def remembered(tmp_path: Path, module: Path) -> bytes | None:
