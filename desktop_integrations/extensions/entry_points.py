@@ -117,11 +117,16 @@ def _listed(group: str) -> list[InstalledEntryPoint]:
 
 
 def _other_finders() -> bool:
-    """Whether a finder other than the standard one can list distributions."""
-    from importlib.machinery import PathFinder
+    """Whether a finder other than the ones reading the module search path lists distributions.
 
+    The standard path finder and ``importlib_metadata``'s (which another
+    library may have installed) both list the distributions in the folders
+    of ``sys.path``, which :func:`_state` covers.
+    """
     return any(
-        hasattr(finder, "find_distributions") and finder is not PathFinder
+        hasattr(finder, "find_distributions")
+        and getattr(finder, "__name__", type(finder).__name__)
+        not in ("PathFinder", "MetadataPathFinder")
         for finder in sys.meta_path
     )
 

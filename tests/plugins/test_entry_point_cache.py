@@ -108,3 +108,21 @@ def test_an_unreadable_cache_is_listed_again(site: Path, cache: Path) -> None:
     cache.parent.mkdir(parents=True)
     cache.write_text("{not json")
     assert names(find_entry_points(GROUP, cache)) == ["first"]
+
+
+class ElsewhereFinder:
+    """A finder that lists distributions from somewhere other than the module search path."""
+
+    def find_spec(self, *_: object) -> None:
+        return None
+
+    def find_distributions(self, *_: object) -> list[object]:
+        return []
+
+
+def test_a_finder_that_lists_distributions_elsewhere_means_listing_each_time(
+    site: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "meta_path", [*sys.meta_path, ElsewhereFinder()])
+    assert names(find_entry_points(GROUP, cache)) == ["first"]
+    assert not cache.exists()
