@@ -8,6 +8,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -64,11 +65,16 @@ def test_a_second_listing_reads_what_the_first_found(
     assert first[0].module == "di_cache_one"
     assert cache.exists()
 
-    def unavailable(**_: object) -> object:
-        raise AssertionError("importlib.metadata was asked again")
+    asked: list[object] = []
+    listing = importlib.metadata.entry_points
 
-    monkeypatch.setattr(importlib.metadata, "entry_points", unavailable)
+    def spy(**selection: Any) -> Any:
+        asked.append(selection.get("group"))
+        return listing(**selection)
+
+    monkeypatch.setattr(importlib.metadata, "entry_points", spy)
     assert find_entry_points(GROUP, cache) == first
+    assert GROUP not in asked  # read from the cache
 
 
 def test_a_distribution_installed_or_removed_later_is_seen(site: Path, cache: Path) -> None:
