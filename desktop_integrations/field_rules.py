@@ -87,7 +87,7 @@ def field_rule(extra: Any) -> FieldRule | None:
     Raises:
         ValueError: The declaration is malformed.
     """
-    if not isinstance(extra, Mapping):
+    if extra is None or not isinstance(extra, Mapping):  # None first: Mapping's check is slow
         return None
     found = [(key, extra[key]) for key in _KEYS if key in extra]
     if not found:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import functools
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from desktop_integrations.config import ConfigList, IntegrationConfig
@@ -15,6 +16,7 @@ from desktop_integrations.errors import (
     IntegrationError,
     IntegrationNotRegisteredError,
 )
+from desktop_integrations.lazy_form import is_lazy
 from desktop_integrations.registration import (
     check_config_form,
     check_declaration,
@@ -87,6 +89,10 @@ class IntegrationManager(IntegrationRegistry):
         self._sealer = SecretSealer(store)
         self._cache = ConfigCache(self, self._migrate)
         self._shut_down = False
+        # Inside registering(): how deep, and which integrations have an enabled
+        # configuration (None: not read yet, or changed since).
+        self._batches = 0
+        self._enabled_ids: set[str] | None = None
         store.subscribe(self._on_store_change)
 
     # Registration ----------------------------------------------------------
@@ -112,14 +118,33 @@ class IntegrationManager(IntegrationRegistry):
             )
         integration = instantiate(integration_cls, integration_id, self)
         self._integrations[integration_id] = integration
-        from desktop_integrations.lazy_form import is_lazy
-
         if not is_lazy(integration_cls):  # a lazy form is not built for this
             self._note_sealed(self._sealer.seal(integration_id, integration.secret_fields))
         # Configurations loaded while it was missing were not migrated.
         self.clear_configs_cache(integration_id)
-        self._refresh_enabled(integration_id)
+        if self._batches and self._enabled_ids is None:
+            self._enabled_ids = self.store.enabled_integration_ids()
+        self._refresh_enabled(integration_id, self._enabled_ids)
         return integration
+
+    @contextmanager
+    def registering(self) -> Iterator[None]:
+        """Register many integrations at once, reading lazy enabling's answer once for all.
+
+        Inside it, :meth:`register_integration_class` learns which integrations
+        have an enabled configuration from one query, not one per integration
+        (on PostgreSQL, one round trip each). Saves and deletes made through
+        this manager meanwhile, and changes it learns of, have it read again.
+        """
+        with self.lock:
+            self._batches += 1
+        try:
+            yield
+        finally:
+            with self.lock:
+                self._batches -= 1
+                if not self._batches:
+                    self._enabled_ids = None
 
     @_locked
     def unregister_integration_class(self, integration_cls: type[Integration]) -> None:
@@ -216,6 +241,7 @@ class IntegrationManager(IntegrationRegistry):
         secret_keys = config.secret_keys | (
             integration.secret_fields if integration else frozenset()
         )
+        self._enabled_ids = None
         self._cache.note_write(self.store.save_config(config, secret_keys, force=force))
         self._cache.put(config)
         self._invalidate(config.integration_id)
@@ -230,6 +256,7 @@ class IntegrationManager(IntegrationRegistry):
         """Delete a configuration. Prefer ``config.delete()``, which calls this."""
         if config.id is None:
             raise IntegrationError(f"Cannot delete {config.name!r}: it was never saved")
+        self._enabled_ids = None
         self._cache.note_write(self.store.delete_config(config, force=force))
         self._cache.drop(config)
         config.id = None
@@ -300,6 +327,7 @@ class IntegrationManager(IntegrationRegistry):
         if not self.is_expired():
             return False
         self.clear_all_configs_cache()
+        self._enabled_ids = None
         enabled_ids = self.store.enabled_integration_ids()
         for integration_id in list(self._integrations):
             self._refresh_enabled(integration_id, enabled_ids)

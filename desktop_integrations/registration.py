@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from desktop_integrations.errors import IntegrationRegistrationError
+from desktop_integrations.lazy_form import is_lazy
 from desktop_integrations.naming import qualified_id
 
 if TYPE_CHECKING:
+    from desktop_integrations.forms import IntegrationConfigForm
     from desktop_integrations.integration import Integration
     from desktop_integrations.manager import IntegrationManager
 
@@ -24,13 +28,28 @@ def class_integration_id(cls: type) -> str:
     return cls.__dict__.get("integration_id") or qualified_id(cls)
 
 
-def check_config_form(cls: type, form_cls: Any) -> None:
-    """Raise IntegrationRegistrationError if ``form_cls`` is not a valid form of ``cls``."""
+@functools.cache
+def _form_checks() -> tuple[
+    type[Integration], type[IntegrationConfigForm], Callable[[Any], Any], Callable[[Any], Any]
+]:
+    """The integration and form base classes, and the checks of a form's declarations.
+
+    Imported on first use, since the forms (pydantic) are needed only once
+    plugins register; and once, since an import statement in a function costs
+    each call more once PySide6 (which wraps ``__import__``) is loaded.
+    """
     from desktop_integrations.field_rules import form_rules
     from desktop_integrations.forms import IntegrationConfigForm, get_fieldsets
+    from desktop_integrations.integration import Integration
 
+    return Integration, IntegrationConfigForm, get_fieldsets, form_rules
+
+
+def check_config_form(cls: type, form_cls: Any) -> None:
+    """Raise IntegrationRegistrationError if ``form_cls`` is not a valid form of ``cls``."""
+    _integration, form_base, get_fieldsets, form_rules = _form_checks()
     where = f"Cannot register {describe(cls)}"
-    if not isinstance(form_cls, type) or not issubclass(form_cls, IntegrationConfigForm):
+    if not isinstance(form_cls, type) or not issubclass(form_cls, form_base):
         raise IntegrationRegistrationError(
             f"{where}: 'config_form_cls' must be an IntegrationConfigForm subclass, "
             f"not {form_cls!r}"
@@ -44,11 +63,8 @@ def check_config_form(cls: type, form_cls: Any) -> None:
 
 def check_declaration(cls: Any) -> None:
     """Raise IntegrationRegistrationError if ``cls`` is not a valid integration."""
-    # Imported here: the forms (pydantic) are needed only once plugins register.
-    from desktop_integrations.integration import Integration
-    from desktop_integrations.lazy_form import is_lazy
-
-    if not isinstance(cls, type) or not issubclass(cls, Integration):
+    integration_base = _form_checks()[0]
+    if not isinstance(cls, type) or not issubclass(cls, integration_base):
         raise IntegrationRegistrationError(
             f"Cannot register {cls!r}: it is not an Integration subclass"
         )

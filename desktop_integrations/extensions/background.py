@@ -6,7 +6,9 @@ the :class:`ImportWorker`'s thread, or the owner's thread when the owner needs
 the plugin at once. Registering what it found (running extension code such as
 ``initialize()``) stays with the extension manager, on the thread that owns it.
 Nothing here knows of Qt: the owner is told that results wait through a plain
-callable, which a GUI turns into a queued call onto its own thread.
+callable, which a GUI turns into a queued call onto its own thread. While
+imports go on, finished ones are announced in batches (see
+:data:`ANNOUNCE_INTERVAL`).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import enum
 import logging
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from typing import Any, Generic, TypeVar
@@ -27,6 +30,11 @@ from desktop_integrations.extensions.loader import extension_classes, forget_mod
 logger = logging.getLogger(__name__)
 
 _Owner = TypeVar("_Owner")
+
+#: Seconds the owner is left alone between two announcements while imports go on.
+#: Each one costs it a turn of its event loop and two hand-overs of the interpreter
+#: lock, which for a thousand quick plugins took longer than registering them.
+ANNOUNCE_INTERVAL = 0.05
 
 
 class _State(enum.Enum):
@@ -116,19 +124,31 @@ class ImportWorker:
 
     Args:
         gate: The gate whose crash guard records each import.
-        ready: Called (on the worker thread, or the owner's) when finished
-            jobs wait for the owner, once until :meth:`acknowledge`. It must
-            only schedule work on the owner's thread, such as a queued signal.
+        ready: Called (on the worker thread, a timer's, or the owner's) when
+            finished jobs wait for the owner, once until :meth:`acknowledge`.
+            It must only schedule work on the owner's thread, such as a queued
+            signal.
+        interval: Seconds after an :meth:`acknowledge` before finished jobs are
+            announced again, unless the queue is empty (the last ones are
+            announced at once); a timer announces them if the next import
+            takes that long. None: :data:`ANNOUNCE_INTERVAL`.
     """
 
-    def __init__(self, gate: Gate, ready: Callable[[], None]) -> None:
+    def __init__(
+        self, gate: Gate, ready: Callable[[], None], interval: float | None = None
+    ) -> None:
         self.gate = gate
         self.ready = ready
+        self.interval = ANNOUNCE_INTERVAL if interval is None else interval
         self._queue: deque[ImportJob[Any]] = deque()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._announced = False
         self._closed = False
+        # Jobs finished since the owner last took them, and when that was.
+        self._waiting = False
+        self._acknowledged_at = time.monotonic()
+        self._timer: threading.Timer | None = None
 
     def submit(self, jobs: Iterable[ImportJob[Any]]) -> None:
         """Queue jobs behind those already queued; start the thread if it is not running."""
@@ -153,7 +173,34 @@ class ImportWorker:
                 job = self._queue.popleft()
             if job.take():
                 job.run(self.gate)
-                self.announce()
+                with self._lock:
+                    self._waiting = True
+                self._announce_when_due()
+
+    def _announce_when_due(self) -> None:
+        """Announce the finished jobs now if the queue is empty or they waited long enough.
+
+        Otherwise a timer announces them when they have, unless the worker
+        does first.
+        """
+        timer = None
+        with self._lock:
+            if not self._waiting or self._announced or self._closed:
+                return
+            due = self._acknowledged_at + self.interval - time.monotonic()
+            later = bool(self._queue) and due > 0
+            if later and self._timer is None:
+                timer = self._timer = threading.Timer(due, self._on_timer)
+                timer.daemon = True
+        if timer is not None:
+            timer.start()
+        elif not later:
+            self.announce()
+
+    def _on_timer(self) -> None:
+        with self._lock:
+            self._timer = None
+        self._announce_when_due()
 
     def announce(self) -> None:
         """Call ``ready`` unless it was called since the last :meth:`acknowledge`."""
@@ -167,12 +214,17 @@ class ImportWorker:
             logger.debug("Cannot announce imported plugins", exc_info=True)
 
     def acknowledge(self) -> None:
-        """Note that the owner is taking the finished jobs; the next one announces again."""
+        """Note that the owner is taking the finished jobs; later ones are announced again."""
         with self._lock:
             self._announced = False
+            self._waiting = False
+            self._acknowledged_at = time.monotonic()
 
     def close(self) -> None:
         """Run no further job and announce nothing more (a running job still ends)."""
         with self._lock:
             self._closed = True
             self._queue.clear()
+            timer, self._timer = self._timer, None
+        if timer is not None:
+            timer.cancel()

@@ -118,8 +118,9 @@ class ExtensionManager(PluginIntake):
             self.rescan()
             return
         self.discover()
-        for name in list(self._plugins):
-            self._import(name)
+        with self.integration_manager.registering():
+            for name in list(self._plugins):
+                self._import(name)
         send_safely(extensions_changed, self)
 
     @property
@@ -184,11 +185,12 @@ class ExtensionManager(PluginIntake):
         listed = self.listing_complete
         deadline = time.perf_counter() + budget
         finished = False
-        for job in list(self._jobs.values()):
-            if not job.done or (finished and time.perf_counter() > deadline):
-                break
-            self._finish(job)
-            finished = True
+        with self.integration_manager.registering():
+            for job in list(self._jobs.values()):
+                if not job.done or (finished and time.perf_counter() > deadline):
+                    break
+                self._finish(job)
+                finished = True
         if finished and (not self.pending or (not listed and self.listing_complete)):
             send_safely(extensions_changed, self)
         if self._jobs and next(iter(self._jobs.values())).done:
@@ -208,7 +210,8 @@ class ExtensionManager(PluginIntake):
 
     def _import_all(self) -> None:
         """Import every plugin not imported yet (to list its extension classes)."""
-        imported = [name for name in list(self._plugins) if self._import(name)]
+        with self.integration_manager.registering():
+            imported = [name for name in list(self._plugins) if self._import(name)]
         if imported:
             send_safely(extensions_changed, self)
 
@@ -225,8 +228,9 @@ class ExtensionManager(PluginIntake):
             self.load()
             return True
         changed = self._scan_folders()
-        for name in [name for name in self.pending if name not in self._jobs]:
-            self._import(name)  # what is needed now
+        with self.integration_manager.registering():
+            for name in [name for name in self.pending if name not in self._jobs]:
+                self._import(name)  # what is needed now
         if changed:
             send_safely(extensions_changed, self)
         return changed

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from blinker import Signal
 
-from desktop_integrations import Integration, IntegrationManager, SignalHook, Store, open_store
+from desktop_integrations import (
+    Integration,
+    IntegrationConfig,
+    IntegrationManager,
+    SignalHook,
+    Store,
+    open_store,
+)
 from desktop_integrations.signals import integration_disabled, integration_enabled
 
 ping = Signal()
@@ -144,3 +153,55 @@ def test_manager_shutdown_disables_everything(manager: IntegrationManager) -> No
     manager.shutdown()
     assert not integration.enabled
     assert Counting.shut_down == 1
+
+
+def integration_class(integration_id: str) -> type[Integration]:
+    attributes = {"integration_id": integration_id, "name": integration_id}
+    return type(integration_id.replace(".", "_"), (Integration,), attributes)
+
+
+def test_registering_many_at_once_asks_the_store_once(
+    manager: IntegrationManager, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for integration_id, enabled in (("t.on", True), ("t.off", False), ("t.both", True)):
+        IntegrationConfig(manager, integration_id, name=integration_id, enabled=enabled).save()
+    IntegrationConfig(manager, "t.both", name="second", enabled=False).save()
+    asked: list[str] = []
+    store = manager.store
+    for method in ("has_enabled_config", "enabled_integration_ids"):
+        original = getattr(store, method)
+
+        def counted(*args: object, _name: str = method, _original: Any = original) -> Any:
+            asked.append(_name)
+            return _original(*args)
+
+        monkeypatch.setattr(store, method, counted)
+
+    with manager.registering():
+        registered = [
+            manager.register_integration_class(integration_class(integration_id))
+            for integration_id in ("t.on", "t.off", "t.both", "t.none")
+        ]
+
+    # One query for all (one round trip on PostgreSQL), not one per integration.
+    assert asked == ["enabled_integration_ids"]
+    assert [integration.enabled for integration in registered] == [True, False, True, False]
+    manager.register_integration_class(integration_class("t.later"))
+    assert asked == ["enabled_integration_ids", "has_enabled_config"]  # outside: asked again
+
+
+def test_saves_while_registering_many_are_seen_by_the_later_ones(
+    manager: IntegrationManager,
+) -> None:
+    stopping = IntegrationConfig(manager, "t.stopping", name="stopping", enabled=True)
+    stopping.save()
+    with manager.registering():
+        first = manager.register_integration_class(integration_class("t.first"))
+        IntegrationConfig(manager, "t.started", name="started", enabled=True).save()
+        stopping.delete()
+        started = manager.register_integration_class(integration_class("t.started"))
+        stopped = manager.register_integration_class(integration_class("t.stopping"))
+
+    assert not first.enabled
+    assert started.enabled
+    assert not stopped.enabled

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from desktop_integrations import IntegrationManager
+from desktop_integrations.extensions import background
 from desktop_integrations.extensions.manager import ExtensionManager
 from desktop_integrations.signals import extensions_changed
 from tests import plugin_gate
@@ -217,3 +218,56 @@ def test_removing_a_plugin_while_it_imports_in_the_background_unloads_it(
     assert extensions.finish_imports() is False
     assert "tests.pager" not in [i.integration_id for i in manager.get_integrations()]
     assert extensions.get_load_errors() == {}
+
+
+def test_imports_are_announced_in_batches_and_the_last_ones_at_once(
+    extensions: ExtensionManager,
+    manager: IntegrationManager,
+    plugins: Path,
+    gate: Gate,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Each announcement costs the owner a turn of its event loop: not one per plugin.
+    monkeypatch.setattr(background, "ANNOUNCE_INTERVAL", 600.0)
+    write_plugin(plugins, "aa_first.py", gated_plugin("First", "tests.first", hold=False))
+    write_plugin(plugins, "bb_held.py", gated_plugin("Held", "tests.held"))
+    write_plugin(plugins, "cc_last.py", gated_plugin("Last", "tests.last", hold=False))
+    extensions.discover()
+    owner = Owner(extensions)
+    extensions.import_in_background(owner.ready)
+    assert gate.started.wait(30)  # the plugins before bb_held are imported
+
+    assert owner.calls == 0
+    gate.release.set()
+    owner.finish_all()  # announced once the queue ran dry, not after the interval
+    assert [manager.get_integration(f"tests.{n}").name for n in ("first", "held", "last")] == [
+        "First",
+        "Held",
+        "Last",
+    ]
+
+
+def test_imports_finished_before_a_slow_one_are_announced_while_it_runs(
+    extensions: ExtensionManager,
+    manager: IntegrationManager,
+    plugins: Path,
+    gate: Gate,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(background, "ANNOUNCE_INTERVAL", 0.05)
+    write_plugin(plugins, "aa_first.py", gated_plugin("First", "tests.first", hold=False))
+    write_plugin(plugins, "bb_held.py", gated_plugin("Held", "tests.held"))
+    extensions.discover()
+    owner = Owner(extensions)
+    extensions.import_in_background(owner.ready)
+    assert gate.started.wait(30)
+
+    assert owner.wake.wait(30)
+    assert gate.gave_up == []  # announced while bb_held still imports
+    owner.wake.clear()
+    assert extensions.finish_imports(budget=60) is True  # up to the import under way
+    assert manager.get_integration("tests.first").name == "First"
+    assert "tests.held" not in [i.integration_id for i in manager.get_integrations()]
+    gate.release.set()
+    owner.finish_all()
+    assert manager.get_integration("tests.held").name == "Held"
