@@ -7,9 +7,13 @@ their conditions, and the delivery pipeline that service integrations use
 """
 
 import importlib
+import sys
 from typing import TYPE_CHECKING, Any
 
 from desktop_integrations.__about__ import __version__
+
+if "PySide6" in sys.modules:  # a Qt program imported it first (the app does so later)
+    import desktop_integrations.pyside_import_scan  # noqa: F401  (makes PySide6's scan cheap)
 
 if TYPE_CHECKING:
     from desktop_integrations.condition_fields import (

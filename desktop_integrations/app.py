@@ -6,7 +6,6 @@ This is the one module outside ``ui/`` that imports Qt.
 from __future__ import annotations
 
 import argparse
-import ctypes
 import gc
 import logging
 import os
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop_integrations import paths
+from desktop_integrations import pyside_import_scan as _  # noqa: F401  (before the modules below)
 from desktop_integrations.cli.commands import open_store, report
 from desktop_integrations.errors import StoreError
 from desktop_integrations.extensions.manager import ExtensionManager
@@ -46,7 +46,7 @@ XCB_LIBRARIES = {
 
 
 def display_problem(
-    environ: Mapping[str, str], platform: str, load: Callable[[str], object] = ctypes.CDLL
+    environ: Mapping[str, str], platform: str, load: Callable[[str], object] | None = None
 ) -> str | None:
     """Return why Qt could not open a window here, or None.
 
@@ -56,7 +56,8 @@ def display_problem(
     Args:
         environ: The environment variables.
         platform: ``sys.platform``.
-        load: Loads a shared library, raising OSError if it cannot.
+        load: Loads a shared library, raising OSError if it cannot (by
+            default ``ctypes.CDLL``).
     """
     requested = environ.get("QT_QPA_PLATFORM", "")
     if platform != "linux" or requested not in ("", "xcb") or environ.get("WAYLAND_DISPLAY"):
@@ -66,6 +67,10 @@ def display_problem(
             "There is no display to open the window on (DISPLAY is not set). Start it "
             "from a desktop session, or set QT_QPA_PLATFORM=offscreen to run without a screen."
         )
+    if load is None:
+        import ctypes
+
+        load = ctypes.CDLL
     missing = []
     for library, package in XCB_LIBRARIES.items():
         try:

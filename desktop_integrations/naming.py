@@ -7,11 +7,14 @@ pydantic.
 
 from __future__ import annotations
 
-from importlib import resources
+from pathlib import Path
 
 #: Plugin modules from plugins folders are imported under this package, so a
 #: plugin cannot shadow a standard or installed module. Default IDs leave it out.
 PLUGIN_PACKAGE = "desktop_integrations_plugins"
+#: The application's icons. A folder on disk, not a resource reader: Qt reads
+#: icons from file paths (and this way importlib.resources is not imported).
+_ICONS = Path(__file__).parent / "resources" / "icons"
 
 
 def qualified_id(cls: type) -> str:
@@ -26,4 +29,4 @@ def qualified_id(cls: type) -> str:
 
 def static(relpath: str) -> str:
     """Return the path of a file in the application's ``resources/icons/``."""
-    return str(resources.files("desktop_integrations") / "resources" / "icons" / relpath)
+    return str(_ICONS / relpath)

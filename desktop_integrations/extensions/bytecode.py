@@ -13,7 +13,6 @@ status is unchanged, so an unchanged plugin is not read, only its entry.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import logging
 import marshal
@@ -65,6 +64,8 @@ class BytecodeCache:
         return cache
 
     def _entry(self, path: str) -> str:
+        import hashlib  # imported here: the app's window opens without it (OpenSSL's start-up)
+
         name = hashlib.sha256(path.encode("utf-8", "surrogateescape")).hexdigest()[:32]
         return os.path.join(self.folder, name + ".pyc")
 

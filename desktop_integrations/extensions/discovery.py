@@ -19,14 +19,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISDIR, S_ISREG
-from typing import TYPE_CHECKING
 
+from desktop_integrations import paths
 from desktop_integrations.errors import IntegrationError
 from desktop_integrations.extensions.digests import DigestCache
+from desktop_integrations.extensions.entry_points import InstalledEntryPoint, find_entry_points
 from desktop_integrations.naming import PLUGIN_PACKAGE
-
-if TYPE_CHECKING:
-    import importlib.metadata
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +32,8 @@ logger = logging.getLogger(__name__)
 BUILTIN_PACKAGE = "desktop_integrations.plugins"
 #: The entry-point group installed distributions list their extensions in.
 ENTRY_POINT_GROUP = "desktop_integrations.extensions"
+#: The file in the user cache folder that remembers the installed entry points.
+ENTRY_POINT_CACHE = "entry-points.json"
 #: The manifest file inside a package plugin.
 PACKAGE_MANIFEST = "manifest.json"
 #: The suffix of a module plugin's manifest, beside it: ``<name>.manifest.json``.
@@ -77,7 +77,7 @@ class PluginSource:
     name: str
     kind: PluginKind
     path: Path | None = None
-    entry_point: importlib.metadata.EntryPoint | None = None
+    entry_point: InstalledEntryPoint | None = None
 
     @property
     def module_name(self) -> str:
@@ -93,8 +93,8 @@ class PluginSource:
         if self.path is not None:
             return f"Plugin {printable(self.name)!r} ({printable(self.path)})"
         if self.entry_point is not None:
-            dist = self.entry_point.dist
-            origin = f" of {dist.name} {dist.version}" if dist is not None else ""
+            ep = self.entry_point
+            origin = f" of {ep.dist_name} {ep.dist_version}" if ep.dist_name is not None else ""
             return f"Plugin {self.name!r} (entry point {self.entry_point.value!r}{origin})"
         return f"Built-in plugin {self.name!r}"
 
@@ -111,13 +111,9 @@ def find_builtin_plugins() -> list[PluginSource]:
 
 def find_entry_point_plugins() -> list[PluginSource]:
     """Return the entry points of the ``desktop_integrations.extensions`` group."""
-    # Imported here, as hashlib below: neither is needed to open the app's window.
-    import importlib.metadata
-
-    entry_points = importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)
     return [
         PluginSource(ep.name, PluginKind.ENTRY_POINT, entry_point=ep)
-        for ep in sorted(entry_points, key=lambda ep: ep.name)
+        for ep in find_entry_points(ENTRY_POINT_GROUP, paths.cache_dir() / ENTRY_POINT_CACHE)
     ]
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from desktop_integrations import paths
 from desktop_integrations.extensions.discovery import (
@@ -22,7 +23,9 @@ from desktop_integrations.extensions.discovery import (
 )
 from desktop_integrations.extensions.guard import CrashGuard
 from desktop_integrations.extensions.loader import LoadError
-from desktop_integrations.extensions.probe import ProbeCache, probe_plugins, probe_timeout
+
+if TYPE_CHECKING:
+    from desktop_integrations.extensions.probe import ProbeCache
 
 #: Seconds an extension's shutdown() may take before the app goes on without it.
 SHUTDOWN_TIMEOUT = 5.0
@@ -78,6 +81,13 @@ class Gate:
             elif source.kind is PluginKind.FOLDER:
                 to_probe.append((source, digest))
         if to_probe:
+            # Imported here: with no folder plugin, nothing is probed.
+            from desktop_integrations.extensions.probe import (
+                ProbeCache,
+                probe_plugins,
+                probe_timeout,
+            )
+
             if self._cache is None:
                 self._cache = ProbeCache(paths.cache_dir() / "plugin-probes.json")
             timeout = self.timeout if self.timeout is not None else probe_timeout()

@@ -10,7 +10,6 @@ becomes a :class:`LoadError` naming the plugin's file and the cause.
 from __future__ import annotations
 
 import importlib
-import importlib.abc
 import importlib.machinery
 import importlib.util
 import os
@@ -150,8 +149,13 @@ class _SourceLoader(importlib.machinery.SourceFileLoader):
         return self.bytecode.code(path, self.get_data, self.source_to_code)
 
 
-class _PluginFinder(importlib.abc.MetaPathFinder):
-    """Finds the submodules of folder plugins, so they load through :class:`_SourceLoader`."""
+class _PluginFinder:
+    """Finds the submodules of folder plugins, so they load through :class:`_SourceLoader`.
+
+    A meta path finder by protocol (``find_spec``), not by deriving from
+    ``importlib.abc.MetaPathFinder``: that module, which opening the window
+    would otherwise import, adds nothing it uses.
+    """
 
     def find_spec(
         self,

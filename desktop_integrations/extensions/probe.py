@@ -16,17 +16,18 @@ from __future__ import annotations
 import json
 import logging
 import os
-import signal
-import subprocess
 import sys
 import tempfile
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop_integrations.__about__ import __version__
 from desktop_integrations.extensions.discovery import PluginSource, printable
+
+if TYPE_CHECKING:
+    import subprocess
 
 logger = logging.getLogger(__name__)
 
@@ -95,6 +96,8 @@ def probe_timeout() -> float:
 
 def _kill(process: subprocess.Popen[bytes]) -> None:
     """Kill the child and whatever it started."""
+    import signal
+
     try:
         if os.name == "posix":
             os.killpg(process.pid, signal.SIGKILL)
@@ -106,6 +109,8 @@ def _kill(process: subprocess.Popen[bytes]) -> None:
 
 
 def _describe_exit(status: int) -> str:
+    import signal
+
     if status < 0:
         try:
             name = f" ({signal.Signals(-status).name})"
@@ -120,6 +125,10 @@ def _describe_exit(status: int) -> str:
 
 def probe(source: PluginSource, timeout: float) -> Verdict:
     """Import a folder plugin in a child process and say how it went."""
+    # Imported here, as the thread pool below: only a new or changed plugin
+    # is probed, and the app's window opens without them.
+    import subprocess
+
     assert source.path is not None
     with tempfile.TemporaryDirectory(prefix="desktop-integrations-probe-") as folder:
         done = Path(folder, "done")
@@ -243,6 +252,8 @@ def probe_plugins(
     if len(todo) == 1:
         results = [probe(todo[0][0], timeout)]
     elif todo:
+        from concurrent.futures import ThreadPoolExecutor
+
         with ThreadPoolExecutor(min(MAX_PARALLEL, len(todo))) as pool:
             results = list(pool.map(lambda item: probe(item[0], timeout), todo))
     else:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -102,6 +101,8 @@ class SharedStatements:
                 (unless ``force``).
             StoreError: The database could not be written.
         """
+        import uuid  # imported here: opening the app's window does not save
+
         settings = self.codec.encode(config.settings, secret_keys, config.sealed)
         extra_data = extra_data_json(config)
         now = now_after(config.last_updated)

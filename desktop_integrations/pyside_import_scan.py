@@ -1,0 +1,59 @@
+"""PySide6's scan of every imported module, made cheap.
+
+Once PySide6 is imported, it replaces ``builtins.__import__``, and after each
+import it asks of a module it has not seen yet whether its source mentions
+"PySide6" (to support ``from __feature__ import snake_case``). It reads the
+source with :func:`inspect.getsource`, which decodes the whole file and keeps
+its lines in :mod:`linecache`: about 65 µs and the file's text in memory for
+each of the two hundred modules the app imports before its window is ready.
+
+:func:`speed_up` replaces that check with the same test on the file's bytes.
+The answer is the same for every module whose source is a ``.py`` file;
+anything else (a module without a file, a namespace package, a module from a
+zip) goes to PySide6's own check. Nothing here imports Qt: it only acts on a
+PySide6 that is already imported. Importing this module does it (the package
+imports it when a Qt program imported PySide6 first, the app right after
+importing PySide6); :func:`speed_up` does it again for a PySide6 imported later.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from types import ModuleType
+
+#: Where PySide6 keeps the check (one module under two names).
+_FEATURE_MODULES = ("PySide6.support.feature", "shibokensupport.feature")
+
+
+def speed_up() -> bool:
+    """Make PySide6's per-import source check read bytes; return whether it did."""
+    done = False
+    for name in _FEATURE_MODULES:
+        feature = sys.modules.get(name)
+        check = getattr(feature, "_mod_uses_pyside", None)
+        if check is None or not callable(check) or getattr(check, "reads_bytes", False):
+            continue
+        feature._mod_uses_pyside = _bytes_check(check)  # type: ignore[union-attr]
+        done = True
+    return done
+
+
+def _bytes_check(original: Callable[[ModuleType], object]) -> Callable[[ModuleType], object]:
+    def uses_pyside(module: ModuleType) -> object:
+        spec = getattr(module, "__spec__", None)
+        origin = getattr(spec, "origin", None)
+        located = getattr(spec, "has_location", False)
+        if located and isinstance(origin, str) and origin.endswith(".py"):
+            try:
+                with open(origin, "rb") as source:
+                    return b"PySide6" in source.read()
+            except OSError:
+                pass  # not a file of its own (a zip's member, say)
+        return original(module)
+
+    uses_pyside.reads_bytes = True  # type: ignore[attr-defined]
+    return uses_pyside
+
+
+speed_up()
