@@ -149,9 +149,24 @@ class ImportWorker:
         self._waiting = False
         self._acknowledged_at = time.monotonic()
         self._timer: threading.Timer | None = None
+        self._later: list[threading.Timer] = []
 
-    def submit(self, jobs: Iterable[ImportJob[Any]]) -> None:
-        """Queue jobs behind those already queued; start the thread if it is not running."""
+    def submit(self, jobs: Iterable[ImportJob[Any]], delay: float = 0.0) -> None:
+        """Queue jobs behind those already queued; start the thread if it is not running.
+
+        Args:
+            jobs: The jobs.
+            delay: Seconds to wait before queueing them (on a timer's thread).
+        """
+        if delay > 0:
+            timer = threading.Timer(delay, self.submit, (list(jobs),))
+            timer.daemon = True
+            with self._lock:
+                if self._closed:
+                    return
+                self._later.append(timer)
+            timer.start()
+            return
         with self._lock:
             if self._closed:
                 return
@@ -225,6 +240,8 @@ class ImportWorker:
         with self._lock:
             self._closed = True
             self._queue.clear()
-            timer, self._timer = self._timer, None
-        if timer is not None:
+            timers = [*self._later, *filter(None, [self._timer])]
+            self._later.clear()
+            self._timer = None
+        for timer in timers:
             timer.cancel()

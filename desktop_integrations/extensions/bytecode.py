@@ -63,12 +63,11 @@ class BytecodeCache:
                 cache = _defaults[folder] = cls(folder / "plugin-bytecode", digests)
         return cache
 
-    def _entry(self, path: str) -> Path:
+    def _entry(self, path: str) -> str:
         import hashlib  # imported here: the app's window opens without it (OpenSSL's start-up)
 
-        return self.folder / (
-            hashlib.sha256(path.encode("utf-8", "surrogateescape")).hexdigest()[:32] + ".pyc"
-        )
+        name = hashlib.sha256(path.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+        return os.path.join(self.folder, name + ".pyc")
 
     def code(
         self,
@@ -98,7 +97,7 @@ class BytecodeCache:
             self._write(entry, _TAG + digest + marshal.dumps(code))
         return code
 
-    def _load(self, entry: Path, path: str, digest: bytes) -> types.CodeType | None:
+    def _load(self, entry: str, path: str, digest: bytes) -> types.CodeType | None:
         header = _TAG + digest
         data = self._read(entry)
         if data is None or not data.startswith(header):
@@ -111,19 +110,31 @@ class BytecodeCache:
             return code
         return None
 
-    def _read(self, entry: Path) -> bytes | None:
+    def _read(self, entry: str) -> bytes | None:
+        # os-level calls: a buffered file object costs twice the system calls, each
+        # a chance for the interpreter lock to change hands while plugins import.
         try:
-            with open(entry, "rb") as file:
-                if os.name == "posix":
-                    stat = os.fstat(file.fileno())
-                    if stat.st_uid != os.getuid() or stat.st_mode & 0o022:
-                        logger.warning("Ignoring %s: another user could have written it", entry)
-                        return None
-                return file.read()
+            handle = os.open(entry, os.O_RDONLY | getattr(os, "O_BINARY", 0))
         except OSError:
             return None
+        try:
+            stat = os.fstat(handle)
+            if os.name == "posix" and (stat.st_uid != os.getuid() or stat.st_mode & 0o022):
+                logger.warning("Ignoring %s: another user could have written it", entry)
+                return None
+            data = os.read(handle, stat.st_size + 1)
+            if len(data) != stat.st_size:  # it changed since its status was taken
+                chunks = [data]
+                while chunk := os.read(handle, 1 << 16):
+                    chunks.append(chunk)
+                data = b"".join(chunks)
+            return data
+        except OSError:
+            return None
+        finally:
+            os.close(handle)
 
-    def _write(self, entry: Path, data: bytes) -> None:
+    def _write(self, entry: str, data: bytes) -> None:
         try:
             self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=self.folder, suffix=".tmp")

@@ -7,7 +7,8 @@ plugin fingerprinted from one look at its folder, screened by the gate, and
 taken on. A plugin's manifest lists its integrations at once; its import is
 queued when it has none, or when one of its integrations has an enabled
 configuration. What failed on the way is kept per plugin for
-:meth:`~PluginIntake.get_load_errors`.
+:meth:`~PluginIntake.get_load_errors`; the extension classes found are listed
+by the queries here too.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from desktop_integrations.extensions.discovery import (
     scan_folder_plugin,
     scan_folder_plugins,
 )
+from desktop_integrations.extensions.extension import Extension
 from desktop_integrations.extensions.gate import Gate
 from desktop_integrations.extensions.loader import LoadError
 from desktop_integrations.extensions.manifest import (
@@ -78,6 +80,9 @@ class PluginIntake:
         raise NotImplementedError
 
     def _import(self, name: str) -> bool:
+        raise NotImplementedError
+
+    def _import_all(self) -> None:
         raise NotImplementedError
 
     def discover(self) -> None:
@@ -241,6 +246,41 @@ class PluginIntake:
         self._load_plugin(plugin.source, digest, problems.get(name), files)
         self._import(name)
         send_safely(extensions_changed, self)
+
+    # Queries -----------------------------------------------------------------
+
+    def get_extensions(self, *, import_all: bool = True) -> list[type[Extension]]:
+        """Return every loaded extension class, enabled or not, in load order.
+
+        An enabled extension's running instance is its ``instance`` attribute.
+
+        Args:
+            import_all: Import the plugins not imported yet first; False
+                returns only those imported so far.
+        """
+        if import_all:
+            self._import_all()
+        return list(self._running.classes.values())
+
+    def get_enabled_extensions(self) -> list[Extension]:
+        """Return the running extension instances (importing plugins not imported yet)."""
+        self._import_all()
+        return [cls.instance for cls in self._running.classes.values() if cls.instance is not None]
+
+    def get_extension(self, extension_id: str) -> type[Extension]:
+        """Return the loaded extension class with this ID.
+
+        Raises:
+            ExtensionNotFoundError: No loaded extension has this ID.
+        """
+        if extension_id not in self._running.classes:
+            self._import_all()
+        try:
+            return self._running.classes[extension_id]
+        except KeyError:
+            raise ExtensionNotFoundError(
+                f"No extension with the ID {extension_id!r} is loaded"
+            ) from None
 
     def get_load_errors(self) -> dict[str, LoadError]:
         """Return what failed, by plugin name (module or folder name)."""

@@ -24,9 +24,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from desktop_integrations import paths
-from desktop_integrations.extensions.background import ImportJob, ImportWorker
+from desktop_integrations.extensions.background import ANNOUNCE_INTERVAL, ImportJob, ImportWorker
 from desktop_integrations.extensions.bytecode import BytecodeCache
-from desktop_integrations.extensions.extension import Extension
 from desktop_integrations.extensions.gate import SHUTDOWN_TIMEOUT, Gate
 from desktop_integrations.extensions.guard import CrashGuard
 from desktop_integrations.extensions.intake import ExtensionNotFoundError, PluginIntake
@@ -103,8 +102,10 @@ class ExtensionManager(PluginIntake):
         self._running = RunningExtensions(integration_manager, self.gate, shutdown_timeout)
         self._duplicates: dict[str, LoadError] = {}
         self._folder_duplicates: dict[str, LoadError] = {}
-        # Imports under way, in the order their plugins register.
+        # Imports under way, in the order their plugins register; those that only
+        # start integrations are held back until the listing is complete.
         self._jobs: dict[str, ImportJob[Plugin]] = {}
+        self._held: list[ImportJob[Plugin]] = []
         self._worker: ImportWorker | None = None
 
     # Loading ---------------------------------------------------------------
@@ -152,6 +153,9 @@ class ExtensionManager(PluginIntake):
 
         Their modules' code runs on the worker; registering them (their
         ``initialize()``) waits for :meth:`finish_imports`, on this thread.
+        Those needed only to start integrations (their manifest lists them)
+        follow a moment after the listing is complete, which the owner can
+        then show without them competing for the interpreter lock.
 
         Args:
             ready: Called, from the worker thread, when imported plugins wait
@@ -163,12 +167,19 @@ class ExtensionManager(PluginIntake):
         if self._worker is None:
             self._worker = ImportWorker(self.gate, ready)
         self._worker.ready = ready
-        self._worker.submit(
-            self._new_job(plugin)
-            for plugin in [self._plugins[name] for name in self.pending]
-            if not plugin.imported
-        )
+        listing = set(self._to_list)
+        plugins = [self._plugins[name] for name in self.pending]
+        jobs = [self._new_job(plugin) for plugin in plugins if not plugin.imported]
+        self._worker.submit(job for job in jobs if job.source.name in listing)
+        self._held.extend(job for job in jobs if job.source.name not in listing)
+        self._release_held(delay=0.0)  # nothing left to list: no need to wait
         return bool(self._jobs)
+
+    def _release_held(self, delay: float = ANNOUNCE_INTERVAL) -> None:
+        """Import the held jobs in the background, ``delay`` s after the listing is complete."""
+        if self._held and self.listing_complete and self._worker is not None:
+            held, self._held = self._held, []
+            self._worker.submit(held, delay)
 
     def finish_imports(self, budget: float = 0.015) -> bool:
         """Register the plugins imported in the background, in order, for about ``budget`` s.
@@ -252,6 +263,7 @@ class ExtensionManager(PluginIntake):
         self._folder_duplicates.clear()
         self._to_list.clear()
         self._to_start.clear()
+        self._held.clear()
         self._loaded = False
 
     def _new_job(self, plugin: Plugin) -> ImportJob[Plugin]:
@@ -292,6 +304,7 @@ class ExtensionManager(PluginIntake):
         if self._jobs.get(name) is job:
             del self._jobs[name]
         self._dequeue(name)
+        self._release_held()
         if self._plugins.get(name) is not plugin:  # unloaded meanwhile
             return
         if job.error is not None:
@@ -356,38 +369,3 @@ class ExtensionManager(PluginIntake):
         self._running.stop(cls)
         self._plugins[cls.plugin_name].errors.pop(extension_id, None)
         send_safely(extensions_changed, self)
-
-    # Queries -----------------------------------------------------------------
-
-    def get_extensions(self, *, import_all: bool = True) -> list[type[Extension]]:
-        """Return every loaded extension class, enabled or not, in load order.
-
-        An enabled extension's running instance is its ``instance`` attribute.
-
-        Args:
-            import_all: Import the plugins not imported yet first; False
-                returns only those imported so far.
-        """
-        if import_all:
-            self._import_all()
-        return list(self._running.classes.values())
-
-    def get_enabled_extensions(self) -> list[Extension]:
-        """Return the running extension instances (importing plugins not imported yet)."""
-        self._import_all()
-        return [cls.instance for cls in self._running.classes.values() if cls.instance is not None]
-
-    def get_extension(self, extension_id: str) -> type[Extension]:
-        """Return the loaded extension class with this ID.
-
-        Raises:
-            ExtensionNotFoundError: No loaded extension has this ID.
-        """
-        if extension_id not in self._running.classes:
-            self._import_all()
-        try:
-            return self._running.classes[extension_id]
-        except KeyError:
-            raise ExtensionNotFoundError(
-                f"No extension with the ID {extension_id!r} is loaded"
-            ) from None

@@ -14,6 +14,7 @@ from desktop_integrations.extensions.manager import ExtensionManager
 from desktop_integrations.signals import extensions_changed
 from tests import plugin_gate
 from tests.plugin_gate import Gate, gated_plugin
+from tests.plugins import test_manifests as manifests
 from tests.plugins.test_extension_manager import good, write_plugin
 
 
@@ -271,3 +272,32 @@ def test_imports_finished_before_a_slow_one_are_announced_while_it_runs(
     gate.release.set()
     owner.finish_all()
     assert manager.get_integration("tests.held").name == "Held"
+
+
+def test_plugins_needed_only_to_start_integrations_wait_for_the_listing(
+    extensions: ExtensionManager,
+    manager: IntegrationManager,
+    plugins: Path,
+    gate: Gate,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The window shows the complete listing before they compete with it.
+    monkeypatch.setattr(background, "ANNOUNCE_INTERVAL", 0.01)
+    write_plugin(plugins, "aa_listed.py", gated_plugin("Listed", "tests.listed"))
+    pager = manifests.write(plugins, manifests.manifest())
+    manifests.store_config(manager, enabled=True)
+    extensions.discover()
+    assert extensions.pending[-2:] == ("aa_listed", "pager")  # after those to list
+    owner = Owner(extensions)
+    extensions.import_in_background(owner.ready)
+    assert gate.started.wait(30)
+    worker = next(t for t in threading.enumerate() if t.name == "plugin-imports")
+    gate.release.set()
+    worker.join(30)
+
+    assert not worker.is_alive()
+    assert not manifests.imported(pager)  # held while aa_listed waits to be registered
+    owner.finish_all()
+    assert manager.get_integration("tests.listed").name == "Listed"
+    assert manifests.imported(pager)
+    assert manager.get_integration("pager.integration").enabled
