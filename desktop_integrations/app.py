@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from desktop_integrations import paths
 from desktop_integrations import pyside_import_scan as _  # noqa: F401  (before the modules below)
@@ -90,6 +90,8 @@ def _open_store() -> Store | None:
     try:
         return open_store()
     except StoreError as e:
+        from PySide6.QtWidgets import QMessageBox  # imported here, as dialogs are: seldom needed
+
         report(str(e))
         QMessageBox.critical(None, "Cannot open the configuration database", str(e))
         return None

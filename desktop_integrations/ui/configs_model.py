@@ -5,13 +5,7 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import (
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QIcon, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -28,9 +22,9 @@ from desktop_integrations.ui.config_rows import (
     IntegrationKey,
     Reloaded,
     Row,
-    check_config,
     read_rows,
     row_tooltip,
+    sort_rows,
 )
 from desktop_integrations.ui.icons import fallback_icon, integration_icon
 from desktop_integrations.ui.row_changes import INTEGRATION, NAME, STATUS, RowChanges, SortKey
@@ -175,12 +169,6 @@ class ConfigsModel(RowChanges):
 
         threading.Thread(target=read, name="configs-reload", daemon=True).start()
 
-    @property
-    def reloading(self) -> bool:
-        """Whether a worker thread is reading the list again (it holds the store meanwhile)."""
-        with self._lock:
-            return self._replay is not None
-
     def _show_reloaded(self, token: int, result: Reloaded | str) -> None:
         with self._lock:
             if token != self._reloads:
@@ -204,6 +192,27 @@ class ConfigsModel(RowChanges):
         if replay:
             self.apply_pending()
         self.reloaded.emit()
+
+    def show_integration_changes(self) -> None:
+        """Show what registering or removing integrations changed, without reading rows again.
+
+        The configurations are the same; their integrations' names (so their
+        order), icons, status and stored settings' problems may not be.
+        """
+        if self.reloading:
+            self.reload()  # what is being read was sorted by the names from before
+            return
+        keys = {key: (self._key_name(key).casefold(), key) for key in self._keys}
+        self._icons.clear()
+        self._problems.clear()
+        if keys != self._keys:
+            self.beginResetModel()
+            self._keys = keys
+            self._rows = sort_rows(list(self._rows), keys.__getitem__)
+            self._shown = self._matching(self._rows)
+            self.endResetModel()
+        elif self._shown:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._shown) - 1, STATUS))
 
     def set_loading(self, loading: bool) -> None:
         """Say whether plugins are still loading: rows then say so instead of "Unavailable".
@@ -258,10 +267,6 @@ class ConfigsModel(RowChanges):
         """Return the integration ID of the configuration shown in ``row``."""
         return self._shown[row][ROW_INTEGRATION]
 
-    def config_at(self, row: int) -> IntegrationConfig | None:
-        """Return the manager's configuration shown in ``row`` (None if it is gone)."""
-        return self.manager.get_config(self._shown[row][ROW_ID])
-
     def row_of(self, config: IntegrationConfig) -> int:
         """Return the row showing ``config`` (matched by ID), or -1."""
         return -1 if config.id is None else self.row_of_id(config.id)
@@ -311,22 +316,6 @@ class ConfigsModel(RowChanges):
                 icon = fallback_icon(integration_id, integration_id.rpartition(".")[2])
             self._icons[integration_id] = icon
         return icon
-
-    def problems(self, row: int) -> list[str]:
-        """Return why the stored settings of ``row`` cannot be used as they are (empty: none)."""
-        shown = self._shown[row]
-        problems = self._problems.get(shown[ROW_ID])
-        if problems is None:
-            # Checked once the integration is registered (its form validates the
-            # settings); a declared one is listed but not checked before.
-            if not self.manager.is_registered(shown[ROW_INTEGRATION]):
-                return []
-            if self.reloading:  # the reader holds the store; its reset repaints the rows
-                return []
-            config = self.config_at(row)
-            problems = check_config(config) if config is not None else []
-            self._problems[shown[ROW_ID]] = problems
-        return problems
 
     def data(self, index: Index, role: int = ROLE.DisplayRole) -> Any:
         """Return what a view shows for a cell."""
@@ -387,9 +376,3 @@ class ConfigsModel(RowChanges):
             self.errorOccurred.emit(f"Could not {'enable' if enabled else 'disable'} {config}: {e}")
             return False
         return True
-
-    def refresh_problems(self) -> None:
-        """Check every row's stored settings again when next painted."""
-        self._problems.clear()
-        if self._shown:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._shown) - 1, STATUS))

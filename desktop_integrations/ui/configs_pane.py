@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
-from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -111,16 +110,18 @@ class ConfigsPane(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Space on a row, whatever its column, enables or disables it (once)."""
-        if (
-            watched is self.view
-            and event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and event.key() == Qt.Key.Key_Space
-            and not event.modifiers()
-        ):
-            self.toggle_selected()
-            self.toggled.emit()
-            return True
+        if watched is self.view and event.type() == QEvent.Type.KeyPress:
+            # Imported at the first key press: setting up its type costs start-up time.
+            from PySide6.QtGui import QKeyEvent
+
+            if (
+                isinstance(event, QKeyEvent)
+                and event.key() == Qt.Key.Key_Space
+                and not event.modifiers()
+            ):
+                self.toggle_selected()
+                self.toggled.emit()
+                return True
         return super().eventFilter(watched, event)
 
     def _set_filter(self, text: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QFont, QIcon, QPainter
-from PySide6.QtWidgets import QApplication, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtWidgets import QAbstractItemView, QStyledItemDelegate, QStyleOptionViewItem
 
 from desktop_integrations.ui.integrations_model import DescriptionRole
 
@@ -23,6 +23,14 @@ class IntegrationDelegate(QStyledItemDelegate):
         lines = option.fontMetrics.lineSpacing() * 3 + 2
         return QSize(240, max(ICON_SIZE, lines) + 2 * _MARGIN)
 
+    def initStyleOption(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        """Leave out the text and icon from what the style draws: :meth:`paint` draws them."""
+        super().initStyleOption(option, index)
+        option.text = ""
+        option.icon = QIcon()
+
     def paint(
         self,
         painter: QPainter,
@@ -30,21 +38,19 @@ class IntegrationDelegate(QStyledItemDelegate):
         index: QModelIndex | QPersistentModelIndex,
     ) -> None:
         """Paint the selection background, the icon and the two texts."""
-        # Imported here: QStyle's many enums cost start-up time, before any row exists.
-        from PySide6.QtWidgets import QStyle
-
-        self.initStyleOption(option, index)
+        # The style draws the background, selection and focus (the base class
+        # draws them from initStyleOption() above). Reading the selection from
+        # the view, not the option's state, leaves QStyle's many enums, which
+        # cost start-up time, out of the first paint.
+        super().paint(painter, option, index)
         rect: QRect = option.rect
-        style = option.widget.style() if option.widget else QApplication.style()
+        view = option.widget
+        selected = isinstance(view, QAbstractItemView) and view.selectionModel().isSelected(index)
         painter.save()
-        option.text = ""
-        option.icon = QIcon()
-        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, option.widget)
         icon = index.data(Qt.ItemDataRole.DecorationRole)
         icon_rect = QRect(rect.left() + _MARGIN, rect.top() + _MARGIN, ICON_SIZE, ICON_SIZE)
         if isinstance(icon, QIcon):
             icon.paint(painter, icon_rect)
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
         palette = option.palette
         painter.setPen(palette.highlightedText().color() if selected else palette.text().color())
         text_left = icon_rect.right() + _MARGIN

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QSize, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QFont, QKeyEvent
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
@@ -133,14 +133,13 @@ class IntegrationPicker(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Up, Down, Page Up and Page Down in the filter box move through the list."""
-        if (
-            watched is self.filter_edit
-            and event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and event.key() in _LIST_KEYS
-        ):
-            self._move(Qt.Key(event.key()))
-            return True
+        if watched is self.filter_edit and event.type() == QEvent.Type.KeyPress:
+            # Imported at the first key press: setting up its type costs start-up time.
+            from PySide6.QtGui import QKeyEvent
+
+            if isinstance(event, QKeyEvent) and event.key() in _LIST_KEYS:
+                self._move(Qt.Key(event.key()))
+                return True
         return super().eventFilter(watched, event)
 
     def _move(self, key: Qt.Key) -> None:

@@ -232,7 +232,7 @@ class MainWindow(QMainWindow):
         ):
             self.configs_model.set_loading(False)
             self.picker.set_loading(False)
-        self.refresh()
+        self.refresh(rows=False)
         if not self.configs_model.loading:
             self._show_count(self.configs_model.total_count())
 
@@ -267,11 +267,19 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         config_actions.update_actions(self)
 
-    def refresh(self) -> None:
-        """Show the registered integrations and stored configurations again."""
+    def refresh(self, rows: bool = True) -> None:
+        """Show the registered integrations and stored configurations again.
+
+        Args:
+            rows: Read the configurations again; without, only what the
+                integrations change in them is shown (after plugins changed).
+        """
         show_plugin_problems(self)
         self.picker.reload()
-        self.configs_model.reload()
+        if rows:
+            self.configs_model.reload()
+        else:
+            self.configs_model.show_integration_changes()
         if self._plugins_page is not None:
             self._plugins_page.reload()
         self._update_actions()

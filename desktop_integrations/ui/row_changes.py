@@ -16,6 +16,7 @@ from desktop_integrations.ui.config_rows import (
     ROW_NAME,
     IntegrationKey,
     Row,
+    check_config,
     merge_rows,
     position_of,
     row_of,
@@ -35,7 +36,8 @@ class RowChanges(QAbstractTableModel):
 
     Saves and deletes are noted from any thread and applied in the model's
     thread: at once when noted there, else after :data:`GATHER_MS`; a few
-    row by row, a burst in one reset. Subclasses say how rows sort
+    row by row, a burst in one reset. A row's stored settings are checked
+    for problems when asked (:meth:`problems`). Subclasses say how rows sort
     (:meth:`_sort_key`) and which are shown (:meth:`_matching`).
 
     Args:
@@ -76,6 +78,38 @@ class RowChanges(QAbstractTableModel):
     def _matching(self, rows: list[Row]) -> list[Row]:
         """Return the ``rows`` to show (overridden by the model)."""
         raise NotImplementedError
+
+    @property
+    def reloading(self) -> bool:
+        """Whether a worker thread is reading the list again (it holds the store meanwhile)."""
+        with self._lock:
+            return self._replay is not None
+
+    def config_at(self, row: int) -> IntegrationConfig | None:
+        """Return the manager's configuration shown in ``row`` (None if it is gone)."""
+        return self.manager.get_config(self._shown[row][ROW_ID])
+
+    def problems(self, row: int) -> list[str]:
+        """Return why the stored settings of ``row`` cannot be used as they are (empty: none)."""
+        shown = self._shown[row]
+        problems = self._problems.get(shown[ROW_ID])
+        if problems is None:
+            # Checked once the integration is registered (its form validates the
+            # settings); a declared one is listed but not checked before.
+            if not self.manager.is_registered(shown[ROW_INTEGRATION]):
+                return []
+            if self.reloading:  # the reader holds the store; its reset repaints the rows
+                return []
+            config = self.config_at(row)
+            problems = check_config(config) if config is not None else []
+            self._problems[shown[ROW_ID]] = problems
+        return problems
+
+    def refresh_problems(self) -> None:
+        """Check every row's stored settings again when next painted."""
+        self._problems.clear()
+        if self._shown:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._shown) - 1, STATUS))
 
     def _position(self, rows: list[Row], row: Row) -> int:
         """Return where ``row`` is in the sorted ``rows``, or -1."""

@@ -5,8 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QFileDialog
-
 from desktop_integrations.errors import IntegrationError
 
 if TYPE_CHECKING:
@@ -18,6 +16,8 @@ _FILTER = "Configuration exports (*.json);;All files (*)"
 
 def export_file(window: MainWindow, path: Path | None = None) -> bool:
     """Export every configuration, secrets left out, to ``path`` (None: ask); return if written."""
+    from PySide6.QtWidgets import QFileDialog  # imported when used: its type costs start-up time
+
     from desktop_integrations.cli.transfer import dump_document, export_configs, write_private
 
     if path is None:
@@ -45,6 +45,8 @@ def export_file(window: MainWindow, path: Path | None = None) -> bool:
 
 def import_file(window: MainWindow, path: Path | None = None) -> ImportDialog | None:
     """Open the preview of importing ``path`` (None: ask), window-modal; return it."""
+    from PySide6.QtWidgets import QFileDialog
+
     from desktop_integrations.ui.import_dialog import ImportDialog
 
     if path is None:

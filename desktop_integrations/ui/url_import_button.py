@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QInputDialog, QMessageBox, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
 from desktop_integrations.url_formats import UrlFormat, UrlFormatError, url_formats
 
 
 def ask_url(parent: QWidget, url_format: UrlFormat) -> str | None:
     """Ask for a URL of ``url_format``; None if the user cancels."""
+    # Imported here, as the message box below: setting up their types costs
+    # start-up time, and they are needed only once the button is clicked.
+    from PySide6.QtWidgets import QInputDialog
+
     text, ok = QInputDialog.getText(
         parent,
         f"Add from {url_format.name}",
@@ -63,6 +67,8 @@ class UrlImportButton(QWidget):
         try:
             parsed = url_format.parse(url)
         except UrlFormatError as e:
+            from PySide6.QtWidgets import QMessageBox
+
             QMessageBox.warning(self, f"Add from {url_format.name}", f"{e}.")
             return
         self.urlParsed.emit(parsed)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -14,9 +15,11 @@ from pytestqt.qtbot import QtBot
 from desktop_integrations import IntegrationManager
 from desktop_integrations.app import pause_collector_while_loading
 from desktop_integrations.extensions.manager import ExtensionManager
+from desktop_integrations.ui.configs_model import INTEGRATION, NAME
 from desktop_integrations.ui.main_window import MainWindow
 from tests import plugin_gate
 from tests.plugin_gate import Gate, gated_plugin
+from tests.plugins.test_extension_manager import good, write_plugin
 
 
 @pytest.fixture
@@ -159,4 +162,41 @@ def test_a_plugins_page_left_open_lists_the_plugins_without_freezing_the_start(
     rows = page.extensions_list
     listed = [rows.topLevelItem(i).text(0) for i in range(rows.topLevelItemCount())]
     assert "Pager extension" in listed
+    extensions.shutdown()
+
+
+def test_loaded_plugins_name_and_order_the_rows_without_reading_them_again(
+    qtbot: QtBot,
+    manager: IntegrationManager,
+    plugins_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    write_plugin(plugins_dir, "zed.py", good("Aardvark"))
+    stamp = datetime.now(UTC).isoformat()
+    with manager.store.transaction("store two configurations") as conn:  # type: ignore[attr-defined]
+        conn.executemany(
+            "INSERT INTO configs (integration_id, name, enabled, settings, extra_data,"
+            " revision, time_added, last_updated, settings_version)"
+            " VALUES (?, ?, 0, '{}', '{}', 1, ?, ?, 1)",
+            [
+                ("builtin.webhook", "Deploys", stamp, stamp),
+                ("zed.AardvarkIntegration", "Pages", stamp, stamp),
+            ],
+        )
+    manager.check_expired()  # as if another program had saved them before the window opened
+    reads: list[int] = []
+    summaries = manager.store.config_summaries
+    monkeypatch.setattr(manager.store, "config_summaries", lambda: reads.append(1) or summaries())
+    extensions = ExtensionManager(manager, [plugins_dir])
+    window = open_window(qtbot, manager, extensions)
+    model = window.configs_model
+    # Until its plugin is imported, the row sorts by its integration's ID.
+    assert [model.index(row, INTEGRATION).data() for row in range(2)] == ["Webhook", "Loading…"]
+    with qtbot.waitSignal(window.pluginsLoaded, timeout=20000):
+        pass
+
+    assert [model.index(row, INTEGRATION).data() for row in range(2)] == ["Aardvark", "Webhook"]
+    assert [model.index(row, NAME).data() for row in range(2)] == ["Pages", "Deploys"]
+    # Registering the plugin changed names and order, not the configurations: one read.
+    assert reads == [1]
     extensions.shutdown()
