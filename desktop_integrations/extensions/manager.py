@@ -304,7 +304,6 @@ class ExtensionManager(PluginIntake):
         if self._jobs.get(name) is job:
             del self._jobs[name]
         self._dequeue(name)
-        self._release_held()
         if self._plugins.get(name) is not plugin:  # unloaded meanwhile
             return
         if job.error is not None:
@@ -323,6 +322,7 @@ class ExtensionManager(PluginIntake):
         for queue in (self._to_list, self._to_start):
             if name in queue:
                 queue.remove(name)
+        self._release_held()  # the listing may be complete now
 
     def _unload_plugin(self, name: str) -> None:
         plugin = self._plugins.pop(name)

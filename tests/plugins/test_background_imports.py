@@ -301,3 +301,24 @@ def test_plugins_needed_only_to_start_integrations_wait_for_the_listing(
     assert manager.get_integration("tests.listed").name == "Listed"
     assert manifests.imported(pager)
     assert manager.get_integration("pager.integration").enabled
+
+
+def test_held_plugins_import_when_the_last_one_to_list_is_removed_meanwhile(
+    extensions: ExtensionManager, manager: IntegrationManager, plugins: Path, gate: Gate
+) -> None:
+    listed = write_plugin(plugins, "aa_listed.py", gated_plugin("Listed", "tests.listed"))
+    pager = manifests.write(plugins, manifests.manifest())
+    manifests.store_config(manager, enabled=True)
+    extensions.discover()
+    owner = Owner(extensions)
+    extensions.import_in_background(owner.ready)
+    assert gate.started.wait(30)
+    assert extensions.finish_imports(budget=60) is True  # all before aa_listed
+    listed.unlink()
+    threading.Timer(0.05, gate.release.set).start()
+
+    assert extensions.rescan() is True  # the listing is complete without it
+    owner.finish_all()
+    assert manifests.imported(pager)
+    assert manager.get_integration("pager.integration").enabled
+    assert "tests.listed" not in [i.integration_id for i in manager.get_integrations()]
