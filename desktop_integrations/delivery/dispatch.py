@@ -18,7 +18,7 @@ from desktop_integrations.delivery.log import KEEP_PER_CONFIG, KEEP_TOTAL, from_
 from desktop_integrations.delivery.record import Delivery, DeliveryError, Outcome, RetryLaterError
 from desktop_integrations.errors import StoreError
 from desktop_integrations.events import Event
-from desktop_integrations.storage.outbox import OutboxEntry
+from desktop_integrations.storage.outbox_entries import OutboxEntry
 
 if TYPE_CHECKING:
     from desktop_integrations.config import IntegrationConfig

@@ -24,7 +24,7 @@ from desktop_integrations.delivery.record import Delivery
 from desktop_integrations.errors import StoreError
 from desktop_integrations.events import Emission, Event, add_router
 from desktop_integrations.storage import Store
-from desktop_integrations.storage.outbox import PlannedDelivery
+from desktop_integrations.storage.outbox_entries import PlannedDelivery
 
 if TYPE_CHECKING:
     from desktop_integrations.config import IntegrationConfig

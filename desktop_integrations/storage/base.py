@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from desktop_integrations.config import IntegrationConfig
     from desktop_integrations.delivery.record import Delivery
     from desktop_integrations.manager import IntegrationManager
-    from desktop_integrations.storage.outbox import OutboxEntry, PlannedDelivery
+    from desktop_integrations.storage.outbox_entries import OutboxEntry, PlannedDelivery
     from desktop_integrations.storage.secrets import SecretBox
     from desktop_integrations.storage.settings_codec import SettingsCodec
 

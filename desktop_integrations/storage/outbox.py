@@ -23,8 +23,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +31,7 @@ from desktop_integrations.storage.wal_sync import SyncedWrites
 
 if TYPE_CHECKING:
     from desktop_integrations.delivery.record import Delivery
+    from desktop_integrations.storage.outbox_entries import OutboxEntry, PlannedDelivery
 
 #: The delivery-log columns, in the order :meth:`OutboxTables.find_deliveries` returns them.
 LOG_COLUMNS = (
@@ -42,70 +42,9 @@ LOG_COLUMNS = (
 PRUNE_BATCH = 500
 
 
-@dataclass(frozen=True)
-class PlannedDelivery:
-    """One delivery to write to the outbox.
-
-    Attributes:
-        delivery_id: The stable ID the service receives with it.
-        config_id: The configuration that sends it.
-        integration_id: The configuration's integration.
-        config_name: The configuration's name when the event was emitted.
-        event_kind: The event's kind.
-    """
-
-    delivery_id: str
-    config_id: int | None
-    integration_id: str
-    config_name: str
-    event_kind: str
-
-
-@dataclass(frozen=True)
-class OutboxEntry:
-    """A pending delivery leased to a worker.
-
-    Attributes:
-        delivery_id: The stable delivery ID.
-        event: The event, as JSON.
-        config_id: The configuration that sends it.
-        integration_id: The configuration's integration.
-        config_name: The configuration's name when the event was emitted.
-        event_kind: The event's kind.
-        attempts: How many attempts were made before this one.
-        time_added: When the event was emitted.
-    """
-
-    delivery_id: str
-    event: str
-    config_id: int | None
-    integration_id: str
-    config_name: str
-    event_kind: str
-    attempts: int
-    time_added: datetime
-
-
 def shared_limit(due: int, limit: int, share: int) -> int:
     """Return how many of ``due`` deliveries one of ``share`` workers takes, at most ``limit``."""
     return max(1, min(limit, -(-due // share)))
-
-
-def claimed_entries(rows: Sequence[Any], events: Mapping[Any, str]) -> list[OutboxEntry]:
-    """Return claimed ``outbox`` rows as entries, oldest first, each with its event."""
-    return [
-        OutboxEntry(
-            delivery_id=row["delivery_id"],
-            event=events[row["event_id"]],
-            config_id=row["config_id"],
-            integration_id=row["integration_id"],
-            config_name=row["config_name"],
-            event_kind=row["event_kind"],
-            attempts=row["attempts"],
-            time_added=datetime.fromisoformat(row["time_added"]),
-        )
-        for row in sorted(rows, key=lambda row: int(row["id"]))
-    ]
 
 
 class OutboxTables(SyncedWrites):
@@ -204,6 +143,8 @@ class OutboxTables(SyncedWrites):
                     (event_ids,),
                 ).fetchall()
             )
+        from desktop_integrations.storage.outbox_entries import claimed_entries
+
         return claimed_entries(rows, events)
 
     def defer_deliveries(self, deferred: Sequence[tuple[str, float, int]]) -> None:

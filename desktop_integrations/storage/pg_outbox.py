@@ -15,13 +15,11 @@ from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from desktop_integrations.storage.outbox import (
-    LOG_COLUMNS,
+from desktop_integrations.storage.outbox import LOG_COLUMNS, OutboxTables, shared_limit
+from desktop_integrations.storage.outbox_entries import (
     OutboxEntry,
-    OutboxTables,
     PlannedDelivery,
     claimed_entries,
-    shared_limit,
 )
 from desktop_integrations.storage.pg_connect import Connection
 

@@ -10,9 +10,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QIcon, QImageReader
 
-from desktop_integrations.icon_tile import letter_tile
 from desktop_integrations.naming import static
-from desktop_integrations.ui.letter_tile import tile_icon
 
 if TYPE_CHECKING:
     from desktop_integrations.declared import DeclaredIntegration
@@ -40,7 +38,17 @@ def fallback_icon(key: str, label: str) -> QIcon:
 
     The colour is stable across runs, so an integration keeps its look.
     """
-    return tile_icon(letter_tile(key, label), tuple(ICON_SIZES.values()))
+    from desktop_integrations.icon_tile import letter_tile
+
+    return _drawn(letter_tile(key, label))
+
+
+def _drawn(tile: LetterTile) -> QIcon:
+    # Imported here: the built-in integrations have icon files, and the types
+    # a tile is painted with cost start-up time to set up.
+    from desktop_integrations.ui.letter_tile import tile_icon
+
+    return tile_icon(tile, tuple(ICON_SIZES.values()))
 
 
 def icon_from_files(paths: Mapping[str, str], key: str, label: str) -> QIcon:
@@ -84,7 +92,7 @@ def integration_icon(integration: Integration | DeclaredIntegration) -> QIcon:
     if not paths:
         tile = _tile_of(integration)
         if tile is not None:  # a generated icon by design: nothing to warn about
-            return tile_icon(tile, tuple(ICON_SIZES.values()))
+            return _drawn(tile)
     # Keyed by the files too: a reloaded plugin may point at new ones.
     key = (integration.id, tuple(sorted(paths.items())))
     icon = _integration_icons.get(key)

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QToolBar
 
 from desktop_integrations import paths
 from desktop_integrations.__about__ import __version__
-from desktop_integrations.ui import transfer_actions
 from desktop_integrations.ui.folders import no_file_manager
 from desktop_integrations.ui.icons import app_icon
 
@@ -37,6 +36,16 @@ def _action(
     action.setStatusTip(action.toolTip())
     action.triggered.connect(lambda _checked=False: slot())
     return action
+
+
+def _transfer(window: MainWindow, export: bool) -> None:
+    """File > Import… or File > Export…, imported when first chosen."""
+    from desktop_integrations.ui import transfer_actions
+
+    if export:
+        transfer_actions.export_file(window)
+    else:
+        transfer_actions.import_file(window)
 
 
 def build_actions(window: MainWindow) -> dict[str, QAction]:
@@ -115,13 +124,13 @@ def build_actions(window: MainWindow) -> dict[str, QAction]:
         "import": _action(
             window,
             "&Import…",
-            lambda: transfer_actions.import_file(window),
+            lambda: _transfer(window, export=False),
             tip="Import configurations from an export file, with a preview",
         ),
         "export": _action(
             window,
             "&Export…",
-            lambda: transfer_actions.export_file(window),
+            lambda: _transfer(window, export=True),
             tip="Export every configuration to a file (secrets left out)",
         ),
         "about": _action(window, "&About", window.show_about),

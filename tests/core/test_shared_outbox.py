@@ -15,7 +15,7 @@ import pytest
 
 from desktop_integrations import Store, open_store
 from desktop_integrations.delivery.record import Delivery
-from desktop_integrations.storage.outbox import OutboxEntry, PlannedDelivery
+from desktop_integrations.storage.outbox_entries import OutboxEntry, PlannedDelivery
 
 CLAIMER = """
 import sys, threading
