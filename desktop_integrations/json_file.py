@@ -1,4 +1,4 @@
-"""Writing a JSON file whole or not at all, as the caches in the user cache folder are."""
+"""Writing a file whole or not at all, as the caches in the user cache folder are."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 
-def write_json(path: Path, document: Any) -> None:
-    """Write ``document`` to ``path`` through a temporary file beside it, then rename it.
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file beside it, then rename it.
 
     A reader sees the old file or the new one, never part of one; the folder
     is created if missing.
@@ -18,7 +18,6 @@ def write_json(path: Path, document: Any) -> None:
     Raises:
         OSError: The folder or file cannot be written.
     """
-    text = json.dumps(document, ensure_ascii=True)
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
@@ -28,3 +27,12 @@ def write_json(path: Path, document: Any) -> None:
         with contextlib.suppress(OSError):
             temporary.unlink()
         raise
+
+
+def write_json(path: Path, document: Any) -> None:
+    """Write ``document`` as JSON (ASCII) with :func:`write_atomically`.
+
+    Raises:
+        OSError: The folder or file cannot be written.
+    """
+    write_atomically(path, json.dumps(document, ensure_ascii=True))

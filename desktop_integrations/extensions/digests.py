@@ -23,6 +23,8 @@ import os
 import threading
 from pathlib import Path
 
+from desktop_integrations.json_file import write_atomically
+
 logger = logging.getLogger(__name__)
 
 #: Seconds a file's last change must lie behind before its digest is remembered:
@@ -129,9 +131,6 @@ class DigestCache:
             text = json.dumps({"version": _VERSION, "files": self._entries}, ensure_ascii=True)
             self._dirty = False
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-            temporary.write_text(text, encoding="utf-8")
-            os.replace(temporary, self.path)
+            write_atomically(self.path, text)
         except OSError as e:
             logger.warning("Cannot write the plugin digest cache %s: %s", self.path, e)

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from desktop_integrations.__about__ import __version__
 from desktop_integrations.extensions.discovery import PluginSource, printable
+from desktop_integrations.json_file import write_json
 
 if TYPE_CHECKING:
     import subprocess
@@ -212,12 +213,8 @@ class ProbeCache:
         """Write the verdicts, if any changed; a failure is logged, never raised."""
         if not self._dirty:
             return
-        text = json.dumps({"version": 1, "verdicts": self._entries}, ensure_ascii=True)
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-            temporary.write_text(text, encoding="utf-8")
-            os.replace(temporary, self.path)
+            write_json(self.path, {"version": 1, "verdicts": self._entries})
             self._dirty = False
         except OSError as e:
             logger.warning("Cannot write the plugin probe cache %s: %s", self.path, e)
