@@ -1,6 +1,8 @@
 """Load a folder of plugin modules, with ExtensionManager or with bare importlib.
 
-Usage: python bench/plugins_child.py project|bare FOLDER WORKDIR
+Usage: python bench/plugins_child.py project|first|bare FOLDER WORKDIR
+
+``first`` only loads the plugins (their first start, which probes them).
 
 Each plugin module appends its name to ``bench_counter.executed`` when its
 body runs, so the child can tell exactly how many plugin modules were
@@ -47,7 +49,7 @@ def bare(folder: Path) -> dict[str, float]:
     return {"load": time.perf_counter() - start, "executed": executed()}
 
 
-def project(folder: Path, workdir: Path) -> dict[str, float]:
+def project(folder: Path, workdir: Path, first_only: bool = False) -> dict[str, float]:
     from desktop_integrations.manager import IntegrationManager
     from desktop_integrations.storage import ConfigStore
 
@@ -61,6 +63,8 @@ def project(folder: Path, workdir: Path) -> dict[str, float]:
     start = time.perf_counter()
     extensions.load()
     result = {"load": time.perf_counter() - start, "executed": executed()}
+    if first_only:
+        return result
     errors = {k: v for k, v in extensions.get_load_errors().items() if "bench_plugin" in k}
     assert not errors, errors
     before = executed()
@@ -81,7 +85,7 @@ def project(folder: Path, workdir: Path) -> dict[str, float]:
 
 def main() -> None:
     mode, folder, workdir = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
-    emit(bare(folder) if mode == "bare" else project(folder, workdir))
+    emit(bare(folder) if mode == "bare" else project(folder, workdir, mode == "first"))
 
 
 if __name__ == "__main__":
