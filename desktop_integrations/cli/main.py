@@ -31,6 +31,8 @@ def build_parser(subcommands: bool = True) -> argparse.ArgumentParser:
 
     parser_class = argparse.ArgumentParser if subcommands else _AppOptionsParser
     parser = parser_class(
+        # Without subcommands, help is asked of the whole parser (see parse_args).
+        add_help=subcommands,
         prog="desktop-integrations",
         description="Manage integrations with third-party services. "
         "Without a subcommand, opens the desktop app.",
@@ -69,15 +71,15 @@ def build_parser(subcommands: bool = True) -> argparse.ArgumentParser:
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     """Parse the command line.
 
-    Opening the app (no subcommand named, nor help asked for) needs only the
-    app's own options, so the subcommands' parsers are not built then: about
-    2 ms of start-up. Anything the app's options leave over is parsed again
-    with every subcommand, which reports what is wrong as it always does.
+    Opening the app (no subcommand named) needs only the app's own options,
+    so the subcommands' parsers are not built then: about 2 ms of start-up.
+    Anything the app's options leave over or do not take (help included) is
+    parsed again with every subcommand, which answers as it always does.
     """
     from desktop_integrations.cli.commands import COMMANDS
 
     words = sys.argv[1:] if argv is None else list(argv)
-    if not any(word in COMMANDS or word in ("-h", "--help") for word in words):
+    if not any(word in COMMANDS for word in words):
         try:
             args, rest = build_parser(subcommands=False).parse_known_args(words)
         except _NotAppOptionsError:

@@ -61,3 +61,12 @@ def test_a_wrong_command_line_is_reported_with_the_whole_usage(
     error = capsys.readouterr().err
     assert message in error
     assert "COMMAND ..." in error  # the usage names the subcommands
+
+
+@pytest.mark.parametrize("words", [["-h"], ["-vh"], ["--he"]])
+def test_help_lists_every_subcommand(words: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        cli_main.parse_args(words)
+    assert exited.value.code == 0
+    listing = capsys.readouterr().out
+    assert all(name in listing for name in COMMANDS)
