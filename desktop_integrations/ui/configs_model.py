@@ -205,10 +205,12 @@ class ConfigsModel(RowChanges):
         keys = {key: (self._key_name(key).casefold(), key) for key in self._keys}
         self._icons.clear()
         self._problems.clear()
-        if keys != self._keys:
+        if keys != self._keys or self._filter:
+            # A filter also matches integration names, which may have changed.
             self.beginResetModel()
-            self._keys = keys
-            self._rows = sort_rows(list(self._rows), keys.__getitem__)
+            if keys != self._keys:
+                self._keys = keys
+                self._rows = sort_rows(list(self._rows), keys.__getitem__)
             self._shown = self._matching(self._rows)
             self.endResetModel()
         elif self._shown:

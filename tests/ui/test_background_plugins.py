@@ -200,3 +200,34 @@ def test_loaded_plugins_name_and_order_the_rows_without_reading_them_again(
     # Registering the plugin changed names and order, not the configurations: one read.
     assert reads == [1]
     extensions.shutdown()
+
+
+def test_a_filter_set_while_plugins_load_matches_names_known_once_they_are(
+    qtbot: QtBot, manager: IntegrationManager, plugins_dir: Path
+) -> None:
+    # A plugin without a manifest keeps the list loading; no plugin provides "gone".
+    write_plugin(plugins_dir, "zed.py", good("Aardvark"))
+    stamp = datetime.now(UTC).isoformat()
+    with manager.store.transaction("store two configurations") as conn:  # type: ignore[attr-defined]
+        conn.executemany(
+            "INSERT INTO configs (integration_id, name, enabled, settings, extra_data,"
+            " revision, time_added, last_updated, settings_version)"
+            " VALUES (?, ?, 0, '{}', '{}', 1, ?, ?, 1)",
+            [
+                ("builtin.webhook", "Deploys", stamp, stamp),
+                ("gone.Integration", "Pages", stamp, stamp),
+            ],
+        )
+    manager.check_expired()
+    extensions = ExtensionManager(manager, [plugins_dir])
+    extensions.discover()  # as the app does: the built-ins are listed before the window opens
+    window = open_window(qtbot, manager, extensions)
+    window.filter_edit.setText("gone")
+    # While loading, an integration no plugin has listed yet has no name to match.
+    assert window.configs_model.rowCount() == 0
+    with qtbot.waitSignal(window.pluginsLoaded, timeout=20000):
+        pass
+
+    model = window.configs_model
+    assert [model.index(row, NAME).data() for row in range(model.rowCount())] == ["Pages"]
+    extensions.shutdown()
