@@ -10,8 +10,9 @@ time and each ``*.dist-info`` or ``*.egg-info`` folder's ``entry_points.txt``
 removing a distribution adds or removes such a folder, which changes the
 folder's time; editing an ``entry_points.txt`` changes its own. While none of
 that changed, the list is read back; otherwise :mod:`importlib.metadata`
-lists them again. A list taken within a few seconds of one of those changes
-is not kept (a change in the same clock tick would not show).
+lists them again. A list taken within
+:data:`~desktop_integrations.extensions.digests.SETTLE` seconds of one of
+those changes is not kept (a change in the same clock tick would not show).
 """
 
 from __future__ import annotations
@@ -26,13 +27,12 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from desktop_integrations.extensions.digests import SETTLE
 from desktop_integrations.json_file import write_json
 
 logger = logging.getLogger(__name__)
 
 _VERSION = 1
-#: A list taken this soon (ns) after a change it depends on is not kept.
-_SETTLED_NS = 3_000_000_000
 _METADATA_SUFFIXES = (".dist-info", ".egg-info")
 
 
@@ -160,7 +160,8 @@ def _state(search_path: list[str]) -> list[Any]:
 
 def _recent(state: list[Any]) -> bool:
     """Whether any time in ``state`` is within the last few seconds."""
-    settled = time.time_ns() - _SETTLED_NS
+    # As the plugin digests: a change this recent might share the clock tick of one to come.
+    settled = time.time_ns() - int(SETTLE * 1e9)
     times = [item[1] for item in state]
     times += [changed for item in state if len(item) > 2 for _name, changed in item[2]]
     return any(changed is not None and changed > settled for changed in times)
