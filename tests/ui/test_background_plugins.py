@@ -165,13 +165,8 @@ def test_a_plugins_page_left_open_lists_the_plugins_without_freezing_the_start(
     extensions.shutdown()
 
 
-def test_loaded_plugins_name_and_order_the_rows_without_reading_them_again(
-    qtbot: QtBot,
-    manager: IntegrationManager,
-    plugins_dir: Path,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    write_plugin(plugins_dir, "zed.py", good("Aardvark"))
+def store_deploys_and_pages(manager: IntegrationManager, pages_integration: str) -> None:
+    """Store "Deploys" (a webhook) and "Pages" (of ``pages_integration``, maybe unregistered)."""
     stamp = datetime.now(UTC).isoformat()
     with manager.store.transaction("store two configurations") as conn:  # type: ignore[attr-defined]
         conn.executemany(
@@ -180,10 +175,20 @@ def test_loaded_plugins_name_and_order_the_rows_without_reading_them_again(
             " VALUES (?, ?, 0, '{}', '{}', 1, ?, ?, 1)",
             [
                 ("builtin.webhook", "Deploys", stamp, stamp),
-                ("zed.AardvarkIntegration", "Pages", stamp, stamp),
+                (pages_integration, "Pages", stamp, stamp),
             ],
         )
     manager.check_expired()  # as if another program had saved them before the window opened
+
+
+def test_loaded_plugins_name_and_order_the_rows_without_reading_them_again(
+    qtbot: QtBot,
+    manager: IntegrationManager,
+    plugins_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    write_plugin(plugins_dir, "zed.py", good("Aardvark"))
+    store_deploys_and_pages(manager, "zed.AardvarkIntegration")
     reads: list[int] = []
     summaries = manager.store.config_summaries
     monkeypatch.setattr(manager.store, "config_summaries", lambda: reads.append(1) or summaries())
@@ -207,18 +212,7 @@ def test_a_filter_set_while_plugins_load_matches_names_known_once_they_are(
 ) -> None:
     # A plugin without a manifest keeps the list loading; no plugin provides "gone".
     write_plugin(plugins_dir, "zed.py", good("Aardvark"))
-    stamp = datetime.now(UTC).isoformat()
-    with manager.store.transaction("store two configurations") as conn:  # type: ignore[attr-defined]
-        conn.executemany(
-            "INSERT INTO configs (integration_id, name, enabled, settings, extra_data,"
-            " revision, time_added, last_updated, settings_version)"
-            " VALUES (?, ?, 0, '{}', '{}', 1, ?, ?, 1)",
-            [
-                ("builtin.webhook", "Deploys", stamp, stamp),
-                ("gone.Integration", "Pages", stamp, stamp),
-            ],
-        )
-    manager.check_expired()
+    store_deploys_and_pages(manager, "gone.Integration")
     extensions = ExtensionManager(manager, [plugins_dir])
     extensions.discover()  # as the app does: the built-ins are listed before the window opens
     window = open_window(qtbot, manager, extensions)
