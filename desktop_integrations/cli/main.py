@@ -16,6 +16,18 @@ from typing import NoReturn
 from desktop_integrations.__about__ import __version__
 
 
+#: The options of an app opened with an empty command line, as a desktop launcher
+#: opens it (a test checks that they are what the parser gives).
+NO_OPTIONS = {
+    "data_dir": None,
+    "database": None,
+    "plugins_dir": None,
+    "safe_mode": False,
+    "verbose": False,
+    "command": None,
+}
+
+
 class _NotAppOptionsError(Exception):
     """The command line is more than the app's own options (see :func:`parse_args`)."""
 
@@ -72,13 +84,16 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     """Parse the command line.
 
     Opening the app (no subcommand named) needs only the app's own options,
-    so the subcommands' parsers are not built then: about 2 ms of start-up.
+    so the subcommands' parsers are not built then: about 2 ms of start-up;
+    with no words at all no parser is built (:data:`NO_OPTIONS`, 1.3 ms).
     Anything the app's options leave over or do not take (help included) is
     parsed again with every subcommand, which answers as it always does.
     """
     from desktop_integrations.cli.commands import COMMANDS
 
     words = sys.argv[1:] if argv is None else list(argv)
+    if not words:
+        return argparse.Namespace(**NO_OPTIONS)
     if not any(word in COMMANDS for word in words):
         try:
             args, rest = build_parser(subcommands=False).parse_known_args(words)

@@ -38,6 +38,12 @@ def test_the_app_s_own_options_build_no_subcommand_parser(built: list[str]) -> N
     assert built == []
 
 
+def test_an_empty_command_line_gives_the_parser_s_defaults(built: list[str]) -> None:
+    args = cli_main.parse_args([])
+    assert built == []
+    assert args == cli_main.build_parser().parse_args([])
+
+
 def test_a_subcommand_is_parsed_with_every_subcommand(built: list[str]) -> None:
     args = cli_main.parse_args(["-v", "list"])
     assert (args.command, args.verbose) == ("list", True)
