@@ -18,6 +18,7 @@ importing PySide6); :func:`speed_up` does it again for a PySide6 imported later.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from types import ModuleType
@@ -46,14 +47,25 @@ def _bytes_check(original: Callable[[ModuleType], object]) -> Callable[[ModuleTy
         located = getattr(spec, "has_location", False)
         if located and isinstance(origin, str) and origin.endswith(".py"):
             try:
-                with open(origin, "rb") as source:
-                    return b"PySide6" in source.read()
+                return b"PySide6" in _read(origin)
             except OSError:
                 pass  # not a file of its own (a zip's member, say)
         return original(module)
 
     uses_pyside.reads_bytes = True  # type: ignore[attr-defined]
     return uses_pyside
+
+
+def _read(path: str) -> bytes:
+    # os-level calls: a buffered file object takes twice as long (about 8 µs).
+    handle = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        chunks = []
+        while chunk := os.read(handle, 1 << 20):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(handle)
 
 
 speed_up()
