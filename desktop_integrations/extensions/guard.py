@@ -37,7 +37,8 @@ except ImportError:  # pragma: no cover - Windows
 
 logger = logging.getLogger(__name__)
 
-_FRAME = re.compile(r'^\s*File "(?P<file>.*)", line (?P<line>\d+) in (?P<func>.*)$')
+#: A frame of a stack dump (compiled by re when first used, not at start-up).
+_FRAME = r'^\s*File "(?P<file>.*)", line (?P<line>\d+) in (?P<func>.*)$'
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ def _blame(text: str) -> tuple[str, str, str | None] | None:
             stack.append(line)
     signal = stack[0].partition(":")[2].strip() if stack else ""
     for line in stack:
-        match = _FRAME.match(line)
+        match = re.match(_FRAME, line)
         if match is None:
             continue
         file = match["file"]

@@ -28,8 +28,9 @@ from desktop_integrations.extensions.discovery import PluginKind, PluginRefusedE
 from desktop_integrations.extensions.extension import Extension
 from desktop_integrations.naming import PLUGIN_PACKAGE
 
-# A frame of a formatted traceback, or the location line of a SyntaxError.
-_FRAME = re.compile(r'^  File "(?P<file>[^"]*)", line (?P<line>\d+)', re.MULTILINE)
+# A frame of a formatted traceback, or the location line of a SyntaxError
+# (compiled by re when first used, not at start-up).
+_FRAME = r'(?m)^  File "(?P<file>[^"]*)", line (?P<line>\d+)'
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ class LoadError:
         root = str(self.path)
         return [
             match
-            for match in _FRAME.finditer(self.traceback)
+            for match in re.finditer(_FRAME, self.traceback)
             if match["file"] == root or match["file"].startswith(root + os.sep)
         ]
 
