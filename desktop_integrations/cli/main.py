@@ -15,7 +15,6 @@ from typing import NoReturn
 
 from desktop_integrations.__about__ import __version__
 
-
 #: The options of an app opened with an empty command line, as a desktop launcher
 #: opens it (a test checks that they are what the parser gives).
 NO_OPTIONS = {

@@ -16,9 +16,9 @@ import os
 import pkgutil
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISDIR, S_ISREG
+from typing import NamedTuple
 
 from desktop_integrations import paths
 from desktop_integrations.errors import IntegrationError
@@ -63,8 +63,7 @@ class PluginRefusedError(IntegrationError):
     """A plugin was not loaded: it is unsafe or malformed, and none of its code ran."""
 
 
-@dataclass(frozen=True)
-class PluginSource:
+class PluginSource(NamedTuple):
     """A plugin found by discovery, not yet imported.
 
     Attributes:
@@ -117,8 +116,7 @@ def find_entry_point_plugins() -> list[PluginSource]:
     ]
 
 
-@dataclass(frozen=True)
-class PluginFiles:
+class PluginFiles(NamedTuple):
     """A folder plugin's files as one look at the plugins folder saw them.
 
     Attributes:

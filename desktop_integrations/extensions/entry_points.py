@@ -23,9 +23,8 @@ import os
 import stat
 import sys
 import time
-from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from desktop_integrations.extensions.digests import SETTLE
 from desktop_integrations.json_file import write_json
@@ -36,8 +35,7 @@ _VERSION = 1
 _METADATA_SUFFIXES = (".dist-info", ".egg-info")
 
 
-@dataclass(frozen=True)
-class InstalledEntryPoint:
+class InstalledEntryPoint(NamedTuple):
     """An entry point of an installed distribution, not yet loaded.
 
     Attributes:
@@ -89,7 +87,7 @@ def find_entry_points(group: str, cache: Path) -> list[InstalledEntryPoint]:
             "version": _VERSION,
             "group": group,
             "state": state,
-            "entry_points": [asdict(entry_point) for entry_point in found],
+            "entry_points": [entry_point._asdict() for entry_point in found],
         }
         try:
             write_json(cache, document)

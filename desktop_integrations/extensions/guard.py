@@ -23,10 +23,9 @@ import os
 import re
 import sys
 import threading
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, NamedTuple
 
 from desktop_integrations.extensions.discovery import PluginSource
 
@@ -41,8 +40,7 @@ logger = logging.getLogger(__name__)
 _FRAME = r'^\s*File "(?P<file>.*)", line (?P<line>\d+) in (?P<func>.*)$'
 
 
-@dataclass(frozen=True)
-class Crash:
+class Crash(NamedTuple):
     """A plugin that crashed the app.
 
     Attributes:

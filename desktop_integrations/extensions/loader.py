@@ -19,9 +19,8 @@ import threading
 import traceback
 import types
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from desktop_integrations.extensions.bytecode import BytecodeCache
 from desktop_integrations.extensions.discovery import PluginKind, PluginRefusedError, PluginSource
@@ -33,8 +32,7 @@ from desktop_integrations.naming import PLUGIN_PACKAGE
 _FRAME = r'(?m)^  File "(?P<file>[^"]*)", line (?P<line>\d+)'
 
 
-@dataclass(frozen=True)
-class LoadError:
+class LoadError(NamedTuple):
     """Why a plugin, or an extension in it, is not working.
 
     Attributes:

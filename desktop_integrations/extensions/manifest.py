@@ -35,9 +35,8 @@ import importlib
 import importlib.util
 import json
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from desktop_integrations.declared import DeclaredIntegration
 from desktop_integrations.errors import IntegrationError
@@ -58,8 +57,7 @@ class ManifestError(IntegrationError):
     """A plugin's manifest cannot be used; the plugin is imported as without one."""
 
 
-@dataclass(frozen=True)
-class IntegrationEntry:
+class IntegrationEntry(NamedTuple):
     """One integration a manifest declares."""
 
     id: str
@@ -69,16 +67,14 @@ class IntegrationEntry:
     keywords: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class ExtensionEntry:
+class ExtensionEntry(NamedTuple):
     """One extension a manifest declares, with the integrations it registers."""
 
     id: str
     integrations: tuple[IntegrationEntry, ...]
 
 
-@dataclass(frozen=True)
-class Manifest:
+class Manifest(NamedTuple):
     """A plugin's manifest, checked.
 
     Attributes:

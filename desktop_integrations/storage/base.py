@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -25,8 +24,7 @@ if TYPE_CHECKING:
     from desktop_integrations.storage.settings_codec import SettingsCodec
 
 
-@dataclass(frozen=True)
-class StoreChange:
+class StoreChange(NamedTuple):
     """A change another process made, as a live backend reports it.
 
     Attributes:
