@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from desktop_integrations.errors import IntegrationError
 from desktop_integrations.hooks import Hook
@@ -24,8 +24,7 @@ class UrlFormatError(IntegrationError):
     """A URL (or a file of URLs) is not one the format reads, or settings make no URL."""
 
 
-@dataclass(frozen=True)
-class ParsedUrl:
+class ParsedUrl(NamedTuple):
     """What a URL holds: the integration it configures and that form's data.
 
     Attributes:
@@ -35,7 +34,7 @@ class ParsedUrl:
     """
 
     integration: Integration
-    data: dict[str, Any] = field(default_factory=dict)
+    data: Mapping[str, Any] = MappingProxyType({})
     name: str = ""
 
 

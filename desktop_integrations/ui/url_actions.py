@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QGuiApplication
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
     from desktop_integrations.ui.config_dialog import ConfigDialog
 
 
-def fill_dialog(dialog: ConfigDialog, data: dict[str, Any]) -> None:
+def fill_dialog(dialog: ConfigDialog, data: Mapping[str, Any]) -> None:
     """Show ``data`` (form values by field name) in the dialog, as if typed in."""
     for name, value in data.items():
         try:
