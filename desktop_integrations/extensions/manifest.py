@@ -34,6 +34,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import json
+import os
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -193,7 +194,9 @@ def _integration(value: Any, where: str, folder: Path) -> IntegrationEntry:
     for resolution, relpath in icons.items():
         if resolution not in ("1x", "2x") or not isinstance(relpath, str):
             raise ValueError(f"{where}.icons: expected '1x' and '2x' file names, not {icons!r}")
-        paths[resolution] = str((folder / relpath).resolve())
+        # Made absolute, ".." folded; not resolved, which looked up each of
+        # the path's folders (0.5 ms for the built-in plugins' icons).
+        paths[resolution] = os.path.abspath(os.path.join(folder, relpath))
     keywords = _list(entry.get("keywords", []), f"{where}.keywords")
     if not all(isinstance(word, str) for word in keywords):
         raise ValueError(f"{where}.keywords must be strings, not {keywords!r}")
