@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop_integrations.errors import IntegrationError
-from desktop_integrations.extensions.background import ImportJob
 from desktop_integrations.extensions.digests import DigestCache
 from desktop_integrations.extensions.discovery import (
     PluginFiles,
@@ -42,6 +42,9 @@ from desktop_integrations.extensions.manifest import (
 from desktop_integrations.extensions.running import Plugin, RunningExtensions
 from desktop_integrations.manager import IntegrationManager
 from desktop_integrations.signals import extensions_changed, send_safely
+
+if TYPE_CHECKING:
+    from desktop_integrations.extensions.background import ImportJob
 
 logger = logging.getLogger(__name__)
 

@@ -22,9 +22,9 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop_integrations import paths
-from desktop_integrations.extensions.background import ANNOUNCE_INTERVAL, ImportJob, ImportWorker
 from desktop_integrations.extensions.bytecode import BytecodeCache
 from desktop_integrations.extensions.gate import SHUTDOWN_TIMEOUT, Gate
 from desktop_integrations.extensions.guard import CrashGuard
@@ -33,6 +33,10 @@ from desktop_integrations.extensions.loader import LoadError, forget_modules
 from desktop_integrations.extensions.running import Plugin, RunningExtensions
 from desktop_integrations.manager import IntegrationManager
 from desktop_integrations.signals import extensions_changed, send_safely
+
+if TYPE_CHECKING:
+    # Imported where used: the import worker is not needed before the app's window is ready.
+    from desktop_integrations.extensions.background import ImportJob, ImportWorker
 
 logger = logging.getLogger(__name__)
 
@@ -165,6 +169,8 @@ class ExtensionManager(PluginIntake):
         self.discover()
         self.gate.guard.start()  # here: the two threads must not both open its journal
         if self._worker is None:
+            from desktop_integrations.extensions.background import ImportWorker
+
             self._worker = ImportWorker(self.gate, ready)
         self._worker.ready = ready
         listing = set(self._to_list)
@@ -175,9 +181,17 @@ class ExtensionManager(PluginIntake):
         self._release_held(delay=0.0)  # nothing left to list: no need to wait
         return bool(self._jobs)
 
-    def _release_held(self, delay: float = ANNOUNCE_INTERVAL) -> None:
-        """Import the held jobs in the background, ``delay`` s after the listing is complete."""
+    def _release_held(self, delay: float | None = None) -> None:
+        """Import the held jobs in the background, ``delay`` s after the listing is complete.
+
+        The delay is by default the import worker's
+        :data:`~desktop_integrations.extensions.background.ANNOUNCE_INTERVAL`.
+        """
         if self._held and self.listing_complete and self._worker is not None:
+            if delay is None:
+                from desktop_integrations.extensions.background import ANNOUNCE_INTERVAL
+
+                delay = ANNOUNCE_INTERVAL
             held, self._held = self._held, []
             self._worker.submit(held, delay)
 
@@ -269,6 +283,8 @@ class ExtensionManager(PluginIntake):
     def _new_job(self, plugin: Plugin) -> ImportJob[Plugin]:
         plugin.imported = True
         self.import_count += 1
+        from desktop_integrations.extensions.background import ImportJob
+
         job = ImportJob(plugin, plugin.source, plugin.fingerprint, self.bytecode)
         self._jobs[plugin.source.name] = job
         return job
