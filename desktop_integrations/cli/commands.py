@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from desktop_integrations.cli import url_import
 from desktop_integrations.errors import IntegrationError
 from desktop_integrations.levels import LEVELS
 from desktop_integrations.manager import IntegrationManager, set_integration_manager
@@ -310,6 +309,19 @@ def _migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_import_apprise_arguments(parser: argparse.ArgumentParser) -> None:
+    # Imported here, as each subcommand's own module: opening the app needs none.
+    from desktop_integrations.cli import url_import
+
+    url_import.add_arguments(parser)
+
+
+def _import_apprise(args: argparse.Namespace) -> int:
+    from desktop_integrations.cli import url_import
+
+    return url_import.run(args)
+
+
 #: Subcommands by name, in the order ``--help`` lists them.
 COMMANDS: dict[str, Command] = {
     "notify": (
@@ -332,8 +344,8 @@ COMMANDS: dict[str, Command] = {
     ),
     "import-apprise": (
         "add a configuration per service of an Apprise configuration file",
-        url_import.add_arguments,
-        url_import.run,
+        _add_import_apprise_arguments,
+        _import_apprise,
     ),
     "migrate": (
         "copy every configuration, secret and plugin state to another database "

@@ -11,29 +11,10 @@ import re
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit, urlunsplit
 
 if TYPE_CHECKING:
     import psycopg
     from psycopg.rows import RowMaker
-
-#: The URL schemes that select the PostgreSQL backend.
-SCHEMES = ("postgresql", "postgres")
-
-
-def is_postgres_url(target: object) -> bool:
-    """Return whether ``target`` is a ``postgresql://`` (or ``postgres://``) URL."""
-    return isinstance(target, str) and target.split("://", 1)[0].lower() in SCHEMES
-
-
-def redact(url: str) -> str:
-    """Return ``url`` without its password, for messages."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.rsplit("@", 1)[1]
-    user = parts.username or ""
-    return urlunsplit(parts._replace(netloc=f"{user}:***@{netloc}"))
 
 
 def describe_server(conninfo: str) -> str:

@@ -23,7 +23,6 @@ from desktop_integrations.storage.pg_connect import (
     Connection,
     describe_error,
     describe_server,
-    redact,
     row_factory,
     translate,
 )
@@ -34,6 +33,7 @@ from desktop_integrations.storage.pg_schema import CHANNEL_PREFIX, PG_MIGRATIONS
 from desktop_integrations.storage.secret_sealing import seal_earlier_builtins
 from desktop_integrations.storage.secrets import SecretBox
 from desktop_integrations.storage.settings_codec import SettingsCodec
+from desktop_integrations.storage.target import redact
 from desktop_integrations.storage.team_key import TeamKeyBox, create_key_file, team_key_path
 
 if TYPE_CHECKING:

@@ -4,14 +4,31 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from desktop_integrations.errors import StoreError
 from desktop_integrations.storage.base import Store
-from desktop_integrations.storage.pg_connect import is_postgres_url, redact
 from desktop_integrations.storage.secrets import SecretBox
 
 #: The environment variable choosing the database (a path or a URL).
 DATABASE_VARIABLE = "DESKTOP_INTEGRATIONS_DATABASE"
+#: The URL schemes that select the PostgreSQL backend.
+SCHEMES = ("postgresql", "postgres")
+
+
+def is_postgres_url(target: object) -> bool:
+    """Return whether ``target`` is a ``postgresql://`` (or ``postgres://``) URL."""
+    return isinstance(target, str) and target.split("://", 1)[0].lower() in SCHEMES
+
+
+def redact(url: str) -> str:
+    """Return ``url`` without its password, for messages."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.rsplit("@", 1)[1]
+    user = parts.username or ""
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{netloc}"))
 
 
 def default_target() -> str | None:

@@ -130,7 +130,8 @@ def report(window):
     print("LISTED", sorted(model.index(r, 0).data() for r in range(model.rowCount())))
     later = ("pydantic", "httpx", "desktop_integrations.plugins.slack", "importlib.metadata",
              "subprocess", "hashlib", "uuid", "dataclasses",
-             "desktop_integrations.extensions.background")
+             "desktop_integrations.extensions.background", "desktop_integrations.cli.url_import",
+             "desktop_integrations.storage.pg_connect")
     print("IMPORTED", [name for name in later if name in sys.modules])
     print("COLLECTIONS", len(collections), flush=True)
     QApplication.instance().quit()
