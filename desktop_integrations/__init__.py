@@ -6,14 +6,16 @@ their conditions, and the delivery pipeline that service integrations use
 (``ServiceIntegration`` and its transports, the delivery log).
 """
 
-import importlib
 import sys
+
+if "PySide6" in sys.modules:  # a Qt program imported it first (the app does so later)
+    # First: it makes PySide6's check of each module imported from here on cheap.
+    import desktop_integrations.pyside_import_scan  # noqa: F401
+
+import importlib
 from typing import TYPE_CHECKING, Any
 
 from desktop_integrations.__about__ import __version__
-
-if "PySide6" in sys.modules:  # a Qt program imported it first (the app does so later)
-    import desktop_integrations.pyside_import_scan  # noqa: F401  (makes PySide6's scan cheap)
 
 if TYPE_CHECKING:
     from desktop_integrations.condition_fields import (

@@ -15,8 +15,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication
 
+# First after PySide6: it makes PySide6's check of each module imported from here on cheap.
+from desktop_integrations import pyside_import_scan as _  # noqa: F401
+
+# isort: split
 from desktop_integrations import paths
-from desktop_integrations import pyside_import_scan as _  # noqa: F401  (before the modules below)
 from desktop_integrations.cli.commands import open_store, report
 from desktop_integrations.errors import StoreError
 from desktop_integrations.extensions.manager import ExtensionManager

@@ -47,3 +47,39 @@ def test_modules_are_sorted_as_pyside_does_without_keeping_their_source(tmp_path
     assert report["verdicts"] == {"uses_qt": 0, "plain": -1, "zipped": 0}
     # PySide6's own check decodes each module's source into linecache; this one does not.
     assert report["in_linecache"] == []
+
+
+# PySide6's own check, and the package's, on modules of every kind the standard
+# library has: frozen (whose source is their __file__), built-in, compiled, plain.
+COMPARE = textwrap.dedent(
+    """
+    import json, linecache, sys
+    import PySide6.QtCore
+    feature = sys.modules["PySide6.support.feature"]
+    pyside_check = feature._mod_uses_pyside
+    import desktop_integrations
+    ours = feature._mod_uses_pyside
+    import runpy, math, gc, json.decoder, PySide6
+    names = ("runpy", "os", "codecs", "math", "gc", "sys", "json.decoder", "PySide6")
+    verdicts = {name: bool(ours(sys.modules[name])) for name in names}
+    read_in = [name for name in names if getattr(sys.modules[name], "__file__", None)
+               in linecache.cache]
+    print(json.dumps({
+        "ours": verdicts,
+        "pyside": {name: bool(pyside_check(sys.modules[name])) for name in names},
+        "in_linecache": read_in,
+    }))
+    """
+)
+
+
+def test_frozen_built_in_and_compiled_modules_get_pyside_s_answer_without_its_reading() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", COMPARE], capture_output=True, text=True, timeout=60, check=True
+    )
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["ours"] == report["pyside"]
+    assert report["ours"]["PySide6"] and not report["ours"]["runpy"]
+    # First seen once the package was imported, the frozen runpy's source was read
+    # as bytes, not decoded into linecache. (os and PySide6 were seen before.)
+    assert "runpy" not in report["in_linecache"]
