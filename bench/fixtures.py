@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 
 #: Built-in integration IDs the stored configurations belong to, with settings.
@@ -30,6 +29,9 @@ def config_name(n: int) -> str:
 
 def make_data_dir(folder: Path, count: int) -> Path:
     """Create ``folder`` holding a database with ``count`` configurations; return it."""
+    # Imported here, as in app_env(): the bare start-up child imports this module.
+    from datetime import UTC, datetime
+
     from desktop_integrations.paths import database_path
     from desktop_integrations.storage import ConfigStore
 
