@@ -71,6 +71,9 @@ def app_env(folder: Path) -> dict[str, str]:
             "DESKTOP_INTEGRATIONS_CONFIG_DIR": str(folder / "config"),
             "DESKTOP_INTEGRATIONS_PLUGINS_DIR": str(folder / "plugins"),
             "DESKTOP_INTEGRATIONS_CACHE_DIR": str(folder / "cache"),
+            # Qt's user settings (the window's geometry): none, as on a first
+            # start, so the window has its default size and not the user's.
+            "XDG_CONFIG_HOME": str(folder / "xdg-config"),
             "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
         }
     )

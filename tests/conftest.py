@@ -27,6 +27,9 @@ def isolated_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterato
     monkeypatch.delenv("DESKTOP_INTEGRATIONS_DATABASE", raising=False)
     monkeypatch.delenv("DESKTOP_INTEGRATIONS_TEAM_KEY", raising=False)
     monkeypatch.setenv("DESKTOP_INTEGRATIONS_CACHE_DIR", str(tmp_path / "cache"))
+    # Where Qt keeps the window's geometry (QSettings): an app started in a
+    # child process must not write the user's.
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     set_integration_manager(None)
     yield
     set_integration_manager(None)
