@@ -22,7 +22,7 @@ from desktop_integrations.extensions.discovery import (
     check_folder_plugin,
 )
 from desktop_integrations.extensions.guard import CrashGuard
-from desktop_integrations.extensions.loader import LoadError
+from desktop_integrations.extensions.load_error import LoadError
 
 if TYPE_CHECKING:
     from desktop_integrations.extensions.probe import ProbeCache

@@ -29,9 +29,8 @@ from desktop_integrations.extensions.discovery import (
     scan_folder_plugin,
     scan_folder_plugins,
 )
-from desktop_integrations.extensions.extension import Extension
 from desktop_integrations.extensions.gate import Gate
-from desktop_integrations.extensions.loader import LoadError
+from desktop_integrations.extensions.load_error import LoadError
 from desktop_integrations.extensions.manifest import (
     Manifest,
     ManifestError,
@@ -45,6 +44,7 @@ from desktop_integrations.signals import extensions_changed, send_safely
 
 if TYPE_CHECKING:
     from desktop_integrations.extensions.background import ImportJob
+    from desktop_integrations.extensions.extension import Extension
 
 logger = logging.getLogger(__name__)
 

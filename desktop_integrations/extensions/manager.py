@@ -29,7 +29,7 @@ from desktop_integrations.extensions.bytecode import BytecodeCache
 from desktop_integrations.extensions.gate import SHUTDOWN_TIMEOUT, Gate
 from desktop_integrations.extensions.guard import CrashGuard
 from desktop_integrations.extensions.intake import ExtensionNotFoundError, PluginIntake
-from desktop_integrations.extensions.loader import LoadError, forget_modules
+from desktop_integrations.extensions.load_error import LoadError
 from desktop_integrations.extensions.running import Plugin, RunningExtensions
 from desktop_integrations.manager import IntegrationManager
 from desktop_integrations.signals import extensions_changed, send_safely
@@ -341,6 +341,9 @@ class ExtensionManager(PluginIntake):
         self._release_held()  # the listing may be complete now
 
     def _unload_plugin(self, name: str) -> None:
+        # Imported here: the loader is not needed before plugins are imported.
+        from desktop_integrations.extensions.loader import forget_modules
+
         plugin = self._plugins.pop(name)
         self._dequeue(name)
         job = self._jobs.pop(name, None)

@@ -37,7 +37,7 @@ import json
 import os
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from desktop_integrations.declared import DeclaredIntegration
 from desktop_integrations.errors import IntegrationError
@@ -49,7 +49,9 @@ from desktop_integrations.extensions.discovery import (
     PluginKind,
     PluginSource,
 )
-from desktop_integrations.extensions.extension import Extension, IntegrationHook
+
+if TYPE_CHECKING:
+    from desktop_integrations.extensions.extension import Extension
 
 MANIFEST_VERSION = 1
 
@@ -241,6 +243,8 @@ def stale_problems(manifest: Manifest, loaded: Iterable[type[Extension]]) -> lis
         loaded: The extension classes the plugin defines; the integrations of
             the running ones are compared with the manifest's.
     """
+    from desktop_integrations.extensions.extension import IntegrationHook
+
     declared = {extension.id: extension for extension in manifest.extensions}
     classes = {cls.id: cls for cls in loaded}
     problems = [

@@ -15,15 +15,19 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import TYPE_CHECKING
 
 from desktop_integrations.extensions.discovery import PluginSource
-from desktop_integrations.extensions.extension import Extension, shut_down
 from desktop_integrations.extensions.gate import Gate
-from desktop_integrations.extensions.loader import LoadError
+from desktop_integrations.extensions.load_error import LoadError
 from desktop_integrations.extensions.manifest import Manifest
 from desktop_integrations.manager import IntegrationManager
 from desktop_integrations.naming import qualified_id
 from desktop_integrations.signals import extension_disabled, extension_enabled, send_safely
+
+if TYPE_CHECKING:
+    # The extension classes come with imported plugins, after the app's window is ready.
+    from desktop_integrations.extensions.extension import Extension
 
 logger = logging.getLogger(__name__)
 
@@ -158,6 +162,8 @@ class RunningExtensions:
 
     def stop(self, cls: type[Extension]) -> None:
         """Shut a running extension down, within the time limit."""
+        from desktop_integrations.extensions.extension import shut_down
+
         extension = cls.instance
         if extension is None:
             return

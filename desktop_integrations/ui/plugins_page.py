@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from desktop_integrations.errors import IntegrationError
 from desktop_integrations.extensions.discovery import printable
-from desktop_integrations.extensions.loader import LoadError
+from desktop_integrations.extensions.load_error import LoadError
 from desktop_integrations.extensions.manager import ExtensionManager
 from desktop_integrations.ui.folders import no_file_manager
 

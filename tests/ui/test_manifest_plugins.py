@@ -131,7 +131,8 @@ def report(window):
     later = ("pydantic", "httpx", "desktop_integrations.plugins.slack", "importlib.metadata",
              "subprocess", "hashlib", "uuid", "dataclasses",
              "desktop_integrations.extensions.background", "desktop_integrations.cli.url_import",
-             "desktop_integrations.storage.pg_connect", "pkgutil")
+             "desktop_integrations.storage.pg_connect", "pkgutil",
+             "desktop_integrations.extensions.loader", "desktop_integrations.extensions.extension")
     print("IMPORTED", [name for name in later if name in sys.modules])
     print("COLLECTIONS", len(collections), flush=True)
     QApplication.instance().quit()
