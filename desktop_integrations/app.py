@@ -20,7 +20,7 @@ from desktop_integrations import pyside_import_scan as _  # noqa: F401
 
 # isort: split
 from desktop_integrations import paths
-from desktop_integrations.cli.commands import open_store, report
+from desktop_integrations.cli.opening import open_store, report
 from desktop_integrations.errors import StoreError
 from desktop_integrations.extensions.manager import ExtensionManager
 from desktop_integrations.manager import IntegrationManager, set_integration_manager

@@ -8,10 +8,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from desktop_integrations.cli.opening import open_store, report
 from desktop_integrations.errors import IntegrationError
 from desktop_integrations.levels import LEVELS
 from desktop_integrations.manager import IntegrationManager, set_integration_manager
-from desktop_integrations.storage import Store
 from desktop_integrations.storage import open_store as open_target
 
 #: A subcommand: its help text, a function adding its arguments to its parser,
@@ -20,31 +20,6 @@ Command = tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argpar
 
 #: Seconds ``notify`` waits for deliveries by default; each has its own timeouts.
 NOTIFY_WAIT = 300.0
-
-
-def report(message: str) -> None:
-    """Print a message for the user on stderr."""
-    print(f"desktop-integrations: {message}", file=sys.stderr)
-
-
-def open_store() -> Store:
-    """Open the chosen database, saying on stderr if it had to be moved aside.
-
-    ``--database`` or ``$DESKTOP_INTEGRATIONS_DATABASE`` chooses it (an SQLite
-    file or a PostgreSQL URL); else it is the file in the data folder.
-
-    Raises:
-        StoreError: The database cannot be opened, or is from a newer version.
-    """
-    store = open_target()
-    if store.recovered_from is not None:
-        report(
-            f"the database was unreadable; it was moved to {store.recovered_from} "
-            f"and a new one was started."
-        )
-    for warning in store.warnings:
-        report(warning)
-    return store
 
 
 @contextmanager

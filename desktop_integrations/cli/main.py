@@ -88,11 +88,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     Anything the app's options leave over or do not take (help included) is
     parsed again with every subcommand, which answers as it always does.
     """
-    from desktop_integrations.cli.commands import COMMANDS
-
     words = sys.argv[1:] if argv is None else list(argv)
     if not words:
         return argparse.Namespace(**NO_OPTIONS)
+    from desktop_integrations.cli.commands import COMMANDS
+
     if not any(word in COMMANDS for word in words):
         try:
             args, rest = build_parser(subcommands=False).parse_known_args(words)
@@ -129,8 +129,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     gc.disable()
     try:
         # Imported here, with the collector paused.
-        from desktop_integrations.cli.commands import COMMANDS, report
         from desktop_integrations.cli.logs import configure_logging
+        from desktop_integrations.cli.opening import report
         from desktop_integrations.errors import IntegrationError
 
         args = parse_args(argv)
@@ -138,6 +138,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         apply_folders(args)
         command = getattr(args, "command", None)
         if command is not None:
+            # Imported here: opening the app needs no subcommand.
+            from desktop_integrations.cli.commands import COMMANDS
+
             if collecting:
                 gc.enable()
             try:

@@ -58,7 +58,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Import every service of an Apprise configuration file; 1 if any was not imported."""
-    from desktop_integrations.cli.commands import _opened, report
+    from desktop_integrations.cli.commands import _opened
+    from desktop_integrations.cli.opening import report
 
     try:
         text = args.file.read_text(encoding="utf-8")

@@ -132,7 +132,8 @@ def report(window):
              "subprocess", "hashlib", "uuid", "dataclasses",
              "desktop_integrations.extensions.background", "desktop_integrations.cli.url_import",
              "desktop_integrations.storage.pg_connect", "pkgutil",
-             "desktop_integrations.extensions.loader", "desktop_integrations.extensions.extension")
+             "desktop_integrations.extensions.loader", "desktop_integrations.extensions.extension",
+             "desktop_integrations.cli.commands")
     print("IMPORTED", [name for name in later if name in sys.modules])
     print("COLLECTIONS", len(collections), flush=True)
     QApplication.instance().quit()
