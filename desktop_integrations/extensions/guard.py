@@ -29,11 +29,6 @@ from typing import IO, NamedTuple
 
 from desktop_integrations.extensions.discovery import PluginSource
 
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - Windows
-    fcntl = None  # type: ignore[assignment]
-
 logger = logging.getLogger(__name__)
 
 #: A frame of a stack dump (compiled by re when first used, not at start-up).
@@ -124,7 +119,13 @@ class CrashGuard:
 
     def start(self) -> None:
         """Read the journals of dead processes, then open this process's journal."""
-        if self._started or fcntl is None:
+        if self._started:
+            return
+        try:
+            # Imported here: with the built-in plugins alone, the guard starts
+            # when they are imported, after the app's window is ready.
+            import fcntl
+        except ImportError:  # pragma: no cover - Windows
             return
         self._started = True
         self._crashes = self._read_crashes()
@@ -144,7 +145,8 @@ class CrashGuard:
             faulthandler.enable(journal, all_threads=True)
 
     def _examine_dead_journals(self) -> bool:
-        assert fcntl is not None
+        import fcntl  # start() imported it
+
         found = False
         for path in sorted(self.folder.glob("*.journal")):
             with open(path, "rb") as stream:

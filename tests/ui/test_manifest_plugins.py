@@ -133,7 +133,7 @@ def report(window):
              "desktop_integrations.extensions.background", "desktop_integrations.cli.url_import",
              "desktop_integrations.storage.pg_connect", "pkgutil",
              "desktop_integrations.extensions.loader", "desktop_integrations.extensions.extension",
-             "desktop_integrations.cli.commands")
+             "desktop_integrations.cli.commands", "fcntl")
     print("IMPORTED", [name for name in later if name in sys.modules])
     print("COLLECTIONS", len(collections), flush=True)
     QApplication.instance().quit()
