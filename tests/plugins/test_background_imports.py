@@ -68,15 +68,20 @@ class Owner:
                 return
 
 
+def import_until_held(extensions: ExtensionManager, gate: Gate) -> Owner:
+    """Start the background imports; return once a held plugin's import has begun."""
+    owner = Owner(extensions)
+    assert extensions.import_in_background(owner.ready)  # returns while the import is held
+    assert gate.started.wait(30)
+    return owner
+
+
 def test_a_plugin_imports_on_a_worker_and_registers_on_the_owners_thread(
     extensions: ExtensionManager, manager: IntegrationManager, plugins: Path, gate: Gate
 ) -> None:
     write_plugin(plugins, "pager.py", gated_plugin("Pager", "tests.pager"))
     extensions.discover()
-    owner = Owner(extensions)
-
-    assert extensions.import_in_background(owner.ready)  # returns while the import is held
-    assert gate.started.wait(30)
+    owner = import_until_held(extensions, gate)
     assert "tests.pager" not in [i.integration_id for i in manager.get_integrations()]
     assert extensions.finish_imports() is True  # still importing: nothing to register yet
     gate.release.set()
@@ -122,9 +127,7 @@ def test_asking_for_a_plugin_the_worker_holds_imports_nothing_twice(
     write_plugin(plugins, "aa_held.py", gated_plugin("Held", "tests.held"))
     write_plugin(plugins, "bb_after.py", gated_plugin("After", "tests.after", hold=False))
     extensions.discover()
-    owner = Owner(extensions)
-    extensions.import_in_background(owner.ready)
-    assert gate.started.wait(30)
+    import_until_held(extensions, gate)
     # bb_after waits behind the held import: taken over here; aa_held is waited for.
     threading.Timer(0.05, gate.release.set).start()
     ids = [cls.id for cls in extensions.get_extensions() if cls.plugin_name.startswith("aa_")]
@@ -165,9 +168,7 @@ def test_shutdown_while_a_plugin_is_being_imported_returns_and_registers_nothing
     write_plugin(plugins, "pager.py", gated_plugin("Pager", "tests.pager"))
     write_plugin(plugins, "zz_later.py", gated_plugin("Later", "tests.later", hold=False))
     extensions = ExtensionManager(manager, [plugins], shutdown_timeout=0.05)
-    owner = Owner(extensions)
-    extensions.import_in_background(owner.ready)
-    assert gate.started.wait(30)
+    owner = import_until_held(extensions, gate)
 
     extensions.shutdown()  # the held import is left to its thread
     calls = owner.calls
@@ -187,9 +188,7 @@ def test_a_rescan_while_plugins_import_in_the_background_loads_each_once(
 ) -> None:
     write_plugin(plugins, "pager.py", gated_plugin("Pager", "tests.pager"))
     extensions.discover()
-    owner = Owner(extensions)
-    extensions.import_in_background(owner.ready)
-    assert gate.started.wait(30)
+    owner = import_until_held(extensions, gate)
     write_plugin(plugins, "added.py", gated_plugin("Added", "tests.added", hold=False))
 
     assert extensions.rescan() is True  # the new plugin is loaded now; the held one goes on
@@ -209,9 +208,7 @@ def test_removing_a_plugin_while_it_imports_in_the_background_unloads_it(
 ) -> None:
     path = write_plugin(plugins, "pager.py", gated_plugin("Pager", "tests.pager"))
     extensions.discover()
-    owner = Owner(extensions)
-    extensions.import_in_background(owner.ready)
-    assert gate.started.wait(30)
+    import_until_held(extensions, gate)
     path.unlink()
     threading.Timer(0.05, gate.release.set).start()
 
@@ -234,9 +231,7 @@ def test_imports_are_announced_in_batches_and_the_last_ones_at_once(
     write_plugin(plugins, "bb_held.py", gated_plugin("Held", "tests.held"))
     write_plugin(plugins, "cc_last.py", gated_plugin("Last", "tests.last", hold=False))
     extensions.discover()
-    owner = Owner(extensions)
-    extensions.import_in_background(owner.ready)
-    assert gate.started.wait(30)  # the plugins before bb_held are imported
+    owner = import_until_held(extensions, gate)  # the plugins before bb_held are imported
 
     assert owner.calls == 0
     gate.release.set()
@@ -259,9 +254,7 @@ def test_imports_finished_before_a_slow_one_are_announced_while_it_runs(
     write_plugin(plugins, "aa_first.py", gated_plugin("First", "tests.first", hold=False))
     write_plugin(plugins, "bb_held.py", gated_plugin("Held", "tests.held"))
     extensions.discover()
-    owner = Owner(extensions)
-    extensions.import_in_background(owner.ready)
-    assert gate.started.wait(30)
+    owner = import_until_held(extensions, gate)
 
     assert owner.wake.wait(30)
     assert gate.gave_up == []  # announced while bb_held still imports
@@ -288,9 +281,7 @@ def test_plugins_needed_only_to_start_integrations_wait_for_the_listing(
     manifests.store_config(manager, enabled=True)
     extensions.discover()
     assert extensions.pending[-2:] == ("aa_listed", "pager")  # after those to list
-    owner = Owner(extensions)
-    extensions.import_in_background(owner.ready)
-    assert gate.started.wait(30)
+    owner = import_until_held(extensions, gate)
     worker = next(t for t in threading.enumerate() if t.name == "plugin-imports")
     gate.release.set()
     worker.join(30)
@@ -310,9 +301,7 @@ def test_held_plugins_import_when_the_last_one_to_list_is_removed_meanwhile(
     pager = manifests.write(plugins, manifests.manifest())
     manifests.store_config(manager, enabled=True)
     extensions.discover()
-    owner = Owner(extensions)
-    extensions.import_in_background(owner.ready)
-    assert gate.started.wait(30)
+    owner = import_until_held(extensions, gate)
     assert extensions.finish_imports(budget=60) is True  # all before aa_listed
     listed.unlink()
     threading.Timer(0.05, gate.release.set).start()
